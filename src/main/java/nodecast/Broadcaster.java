@@ -1,0 +1,227 @@
+package nodecast;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+
+/**
+ * Answers "messages from id N on" and wakes parked waiters when messages arrive.
+ *
+ * <p>It keeps the newest messages of the log (fed, in id order, by the log itself) so that
+ * requests for recent ids, which are nearly all of them, are answered from memory and one
+ * arriving message costs one encoding per distinct answer, however many waiters get it. Ids
+ * older than that tail are read from the log on {@code blocking}, never on the caller's thread.
+ *
+ * <p>Why no wake-up is lost: a waiter is parked under the same lock that appends to the tail,
+ * so a message either is in the tail when the waiter looks (answered at once) or arrives after
+ * the waiter is parked (woken). After a log read that found nothing, the waiter is parked at the
+ * log's next id as of that read, so a message committed between the read and the park is still
+ * found in the tail.
+ */
+final class Broadcaster implements MessageLog.Listener {
+    private final MessageLog log;
+    private final Executor blocking;
+    private final int batchLimit;
+
+    private final Object lock = new Object();
+    private final MessageRing tail;
+    private final TreeMap<Long, Set<Waiter>> parkedById = new TreeMap<>();
+    private final Map<Waiter, Long> parkedAt = new HashMap<>();
+    private String logId;
+    private Batch empty;
+    /** False until the log's first sync: until then the tail says nothing about the log. */
+    private boolean synced;
+
+    Broadcaster(MessageLog log, Executor blocking, int tailCapacity, int batchLimit) {
+        this.log = log;
+        this.blocking = blocking;
+        this.batchLimit = batchLimit;
+        this.tail = new MessageRing(tailCapacity);
+    }
+
+    /** Answers {@code waiter} with the messages from {@code from} on: now if there are any, else when one arrives. */
+    void await(long from, Waiter waiter) {
+        Batch now;
+        synchronized (lock) {
+            if (waiter.isFinished()) {
+                return;
+            }
+            if (!synced || from >= tail.end()) {
+                park(from, waiter);
+                return;
+            }
+            now = from >= tail.start() ? batch(from) : null;
+        }
+        if (now != null) {
+            waiter.deliver(now);
+        } else {
+            readLog(from, waiter, true);
+        }
+    }
+
+    /** Answers {@code reader} at once with the messages from {@code from} on, possibly none. */
+    void read(long from, Waiter reader) {
+        Batch now = null;
+        synchronized (lock) {
+            if (synced && from >= tail.start()) {
+                now = batch(from);
+            }
+        }
+        if (now != null) {
+            reader.deliver(now);
+        } else {
+            readLog(from, reader, false);
+        }
+    }
+
+    /** Forgets a waiter that was answered some other way (timeout, disconnect). */
+    void remove(Waiter waiter) {
+        synchronized (lock) {
+            Long at = parkedAt.remove(waiter);
+            if (at != null) {
+                Set<Waiter> bucket = parkedById.get(at);
+                bucket.remove(waiter);
+                if (bucket.isEmpty()) {
+                    parkedById.remove(at);
+                }
+            }
+        }
+    }
+
+    int parkedCount() {
+        synchronized (lock) {
+            return parkedAt.size();
+        }
+    }
+
+    /** The log id viewers should hold now; null before the first sync. */
+    String logId() {
+        synchronized (lock) {
+            return logId;
+        }
+    }
+
+    /** An empty answer in the current log, for a wait that timed out. */
+    Batch emptyBatch() {
+        synchronized (lock) {
+            return empty;
+        }
+    }
+
+    @Override
+    public boolean onAppended(Message message) {
+        List<Runnable> wakeUps;
+        synchronized (lock) {
+            if (!synced || message.id() < tail.end()) {
+                return true; // already known: a sync read it before its notification came
+            }
+            if (message.id() > tail.end()) {
+                return false;
+            }
+            tail.add(message);
+            wakeUps = takeReady();
+        }
+        wakeUps.forEach(Runnable::run);
+        return true;
+    }
+
+    @Override
+    public void onSynced(LogSlice recent) {
+        List<Runnable> wakeUps;
+        synchronized (lock) {
+            boolean newLog = logId != null && !logId.equals(recent.logId());
+            if (!recent.logId().equals(logId)) {
+                logId = recent.logId();
+                empty = Batch.of(logId, List.of());
+            }
+            List<Message> messages = recent.messages();
+            tail.reset(messages.subList(Math.max(0, messages.size() - tail.capacity()), messages.size()), recent.nextId());
+            synced = true;
+            // Waiters of a log that is gone hold ids that mean nothing now: answer them empty,
+            // with the new log id, so they start again.
+            wakeUps = newLog ? takeAll() : takeReady();
+        }
+        wakeUps.forEach(Runnable::run);
+    }
+
+    private void park(long from, Waiter waiter) {
+        parkedById.computeIfAbsent(from, id -> new LinkedHashSet<>()).add(waiter);
+        parkedAt.put(waiter, from);
+    }
+
+    /** Unparks every waiter the tail can now answer; returns the answers, to run outside the lock. */
+    private List<Runnable> takeReady() {
+        SortedMap<Long, Set<Waiter>> ready = parkedById.headMap(tail.end());
+        List<Runnable> wakeUps = new ArrayList<>(ready.size());
+        for (Map.Entry<Long, Set<Waiter>> bucket : ready.entrySet()) {
+            long from = bucket.getKey();
+            Set<Waiter> waiters = bucket.getValue();
+            waiters.forEach(parkedAt::remove);
+            if (from >= tail.start()) {
+                Batch batch = batch(from);
+                wakeUps.add(() -> waiters.forEach(w -> w.deliver(batch)));
+            } else {
+                // More arrived at once than the tail holds (a long outage, a small tail): the log has the rest.
+                wakeUps.add(() -> waiters.forEach(w -> readLog(from, w, true)));
+            }
+        }
+        ready.clear();
+        return wakeUps;
+    }
+
+    private List<Runnable> takeAll() {
+        List<Waiter> waiters = new ArrayList<>(parkedAt.keySet());
+        parkedAt.clear();
+        parkedById.clear();
+        Batch batch = empty;
+        return List.of(() -> waiters.forEach(w -> w.deliver(batch)));
+    }
+
+    private Batch batch(long from) {
+        return Batch.of(logId, tail.from(from, batchLimit));
+    }
+
+    private void readLog(long from, Waiter waiter, boolean park) {
+        blocking.execute(() -> {
+            LogSlice slice;
+            try {
+                slice = log.since(from, batchLimit);
+            } catch (LogUnavailableException e) {
+                waiter.fail(e.getMessage());
+                return;
+            }
+            if (!park || !slice.messages().isEmpty() || !slice.logId().equals(logId())) {
+                waiter.deliver(Batch.of(slice.logId(), slice.messages()));
+            } else {
+                awaitAfterEmptyRead(slice.nextId(), waiter);
+            }
+        });
+    }
+
+    /**
+     * The log held nothing from the asked id on, and its next id was {@code nextId}: the waiter
+     * wants exactly the messages from {@code nextId} on.
+     */
+    private void awaitAfterEmptyRead(long nextId, Waiter waiter) {
+        Batch now;
+        synchronized (lock) {
+            if (waiter.isFinished()) {
+                return;
+            }
+            if (!synced || nextId >= tail.end()) {
+                park(nextId, waiter);
+                return;
+            }
+            // Below the tail means the tail moved on past a whole tail's worth since the read;
+            // an empty answer makes the client ask again rather than loop here.
+            now = nextId >= tail.start() ? batch(nextId) : empty;
+        }
+        waiter.deliver(now);
+    }
+}

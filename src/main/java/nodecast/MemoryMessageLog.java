@@ -1,0 +1,80 @@
+package nodecast;
+
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * The log in this process's memory: for one instance and demos. Lost on restart, which is why
+ * each run gets a new log id: a viewer still holding ids from the last run can tell.
+ */
+final class MemoryMessageLog implements MessageLog {
+    private final String logId = UUID.randomUUID().toString();
+    private final Clock clock;
+    private final MessageRing messages;
+    private Listener listener = NO_LISTENER;
+
+    private static final Listener NO_LISTENER = new Listener() {
+        @Override
+        public boolean onAppended(Message message) {
+            return true;
+        }
+
+        @Override
+        public void onSynced(LogSlice recent) {
+        }
+    };
+
+    MemoryMessageLog(int maxMessages, Clock clock) {
+        this.messages = new MessageRing(maxMessages);
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void start(Listener listener) {
+        this.listener = listener;
+        listener.onSynced(slice(messages.start(), messages.size()));
+    }
+
+    /** The listener is told under the lock, so it hears of messages in id order. */
+    @Override
+    public synchronized Message append(String text) {
+        Message message = new Message(messages.end(), text, Message.formatTime(clock.instant()));
+        messages.add(message);
+        listener.onAppended(message);
+        return message;
+    }
+
+    @Override
+    public synchronized LogSlice since(long from, int limit) {
+        return slice(from, limit);
+    }
+
+    @Override
+    public synchronized LogSlice recent(int limit) {
+        return slice(messages.end() - limit, limit);
+    }
+
+    @Override
+    public synchronized void clear() {
+        messages.reset(messages.end());
+        listener.onSynced(slice(messages.end(), 0));
+    }
+
+    private LogSlice slice(long from, int limit) {
+        return new LogSlice(logId, messages.end(), messages.from(from, limit));
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return true;
+    }
+
+    @Override
+    public String describe() {
+        return "in-memory message log (messages are lost when the server stops)";
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,43 @@
+package nodecast;
+
+/**
+ * The ordered, shared record of every message. Ids are zero-based, assigned atomically in
+ * publish order and never reused, not even after {@link #clear()}.
+ *
+ * <p>{@link #append}, {@link #since}, {@link #recent} and {@link #clear} may block (Redis);
+ * never call them on an IO thread.
+ */
+interface MessageLog extends AutoCloseable {
+
+    /** Receives what is committed to the log, in id order, from whichever instance committed it. */
+    interface Listener {
+        /** Returns false if {@code message} does not directly follow the last one seen: the caller must resync. */
+        boolean onAppended(Message message);
+
+        /** Replaces everything known about the log: after start-up, a reconnect, a gap or a clear. */
+        void onSynced(LogSlice recent);
+    }
+
+    /** Starts feeding {@code listener}; the first call it gets is an {@code onSynced}. */
+    void start(Listener listener);
+
+    Message append(String text);
+
+    /** At most {@code limit} messages with id {@code from} or more, oldest first. */
+    LogSlice since(long from, int limit);
+
+    /** The newest {@code limit} messages. */
+    LogSlice recent(int limit);
+
+    /** Empties the log; the id sequence carries on. */
+    void clear();
+
+    /** Whether the log can be reached now. */
+    boolean isAvailable();
+
+    /** For the start-up log line. */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,53 @@
+package nodecast;
+
+import io.undertow.server.HttpServerExchange;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * The query of {@code /wait} and {@code /since}: {@code id}, the first message wanted (0 when
+ * absent), and {@code log}, the log id the client's ids came from (optional).
+ */
+record MessageQuery(long id, String log) {
+
+    /** The largest id a browser can hold exactly: ids travel through JavaScript numbers. */
+    static final long MAX_ID = (1L << 53) - 1;
+
+    /** Returns the query, or throws with a reason fit for a 400. */
+    static MessageQuery of(HttpServerExchange exchange) {
+        Map<String, Deque<String>> params = exchange.getQueryParameters();
+        return new MessageQuery(id(params.get("id")), single(params.get("log"), "log"));
+    }
+
+    private static long id(Deque<String> values) {
+        String text = single(values, "id");
+        if (text == null) {
+            return 0;
+        }
+        if (!text.matches("[0-9]{1,16}")) {
+            throw new IllegalArgumentException(text.matches("-[0-9]+")
+                    ? "id must not be negative"
+                    : "id must be a whole number from 0 to " + MAX_ID);
+        }
+        long id = Long.parseLong(text);
+        if (id > MAX_ID) {
+            throw new IllegalArgumentException("id must be a whole number from 0 to " + MAX_ID);
+        }
+        return id;
+    }
+
+    private static String single(Deque<String> values, String name) {
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new IllegalArgumentException(name + " is given more than once");
+        }
+        return values.getFirst();
+    }
+
+    /** False when the client names a log that is not the current one: its ids mean nothing here. */
+    boolean follows(String currentLog) {
+        return log == null || log.equals(currentLog);
+    }
+}

@@ -1,0 +1,79 @@
+package nodecast;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The newest messages of a log, at most {@code capacity}, with contiguous ids
+ * {@code [start, end)}. Finding a message by id is O(1), so reading k messages costs O(k).
+ * Not thread-safe: its owner guards it.
+ */
+final class MessageRing {
+    private final Message[] slots;
+    private long start;
+    private long end;
+
+    MessageRing(int capacity) {
+        slots = new Message[capacity];
+    }
+
+    long start() {
+        return start;
+    }
+
+    long end() {
+        return end;
+    }
+
+    /** Appends the message whose id is {@link #end()}, dropping the oldest one if full. */
+    void add(Message message) {
+        if (message.id() != end) {
+            throw new IllegalArgumentException("expected id " + end + ", got " + message.id());
+        }
+        slots[slot(end)] = message;
+        end++;
+        if (end - start > slots.length) {
+            start = end - slots.length;
+        }
+    }
+
+    /** Empties the ring; the next message added must have id {@code nextId}. */
+    void reset(long nextId) {
+        Arrays.fill(slots, null);
+        start = nextId;
+        end = nextId;
+    }
+
+    /** Replaces the contents with {@code messages} (contiguous ids, oldest first), followed by {@code nextId}. */
+    void reset(List<Message> messages, long nextId) {
+        reset(messages.isEmpty() ? nextId : messages.get(0).id());
+        messages.forEach(this::add);
+        if (end != nextId) {
+            throw new IllegalArgumentException("messages end at " + end + ", next id is " + nextId);
+        }
+    }
+
+    /** At most {@code limit} messages from id {@code from} on, or from the oldest kept if that is later. */
+    List<Message> from(long from, int limit) {
+        long first = Math.max(from, start);
+        long last = Math.min(end, first + limit);
+        List<Message> out = new ArrayList<>((int) Math.max(0, last - first));
+        for (long id = first; id < last; id++) {
+            out.add(slots[slot(id)]);
+        }
+        return out;
+    }
+
+    int capacity() {
+        return slots.length;
+    }
+
+    int size() {
+        return (int) (end - start);
+    }
+
+    private int slot(long id) {
+        return (int) (id % slots.length);
+    }
+}

@@ -1,0 +1,162 @@
+package nodecast;
+
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpServerConnection;
+import io.undertow.util.SameThreadExecutor;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+
+/**
+ * A {@code /wait} request held open without a thread until a message, the timeout or the
+ * client's disconnect, whichever comes first. (A {@code /since} request is one that never
+ * waits: only its log read, if it needs one, keeps it open.)
+ *
+ * <pre>
+ *   parked --deliver()/fail()--&gt; finished: response sent (on the IO thread)
+ *   parked --timer-------------&gt; finished: "[]" sent
+ *   parked --socket EOF--------&gt; finished: connection closed, nothing sent
+ * </pre>
+ *
+ * Whoever wins the compare-and-set on {@code finished} answers; the others find nothing to do.
+ * The timer and the disconnect watch run on the connection's IO thread, as does every answer,
+ * so tearing them down never races with them. Each way out removes the other two: the timer is
+ * cancelled, the socket watch stopped, and the broadcaster forgets the waiter.
+ */
+final class ParkedRequest implements Waiter {
+    private final HttpServerExchange exchange;
+    private final Broadcaster broadcaster;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    /** Touched only on the IO thread. */
+    private XnioExecutor.Key timer;
+    private ConduitStreamSourceChannel watchedSocket;
+
+    private ParkedRequest(HttpServerExchange exchange, Broadcaster broadcaster) {
+        this.exchange = exchange;
+        this.broadcaster = broadcaster;
+    }
+
+    /** Parks {@code exchange} for messages from id {@code from} on. Call from the handler, on the IO thread. */
+    static void park(HttpServerExchange exchange, Broadcaster broadcaster, long from, Duration timeout) {
+        ParkedRequest request = new ParkedRequest(exchange, broadcaster);
+        // Dispatching keeps the exchange open after the handler returns; the task runs right after, on this thread.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> request.start(from, timeout));
+    }
+
+    /** Answers {@code exchange} with the messages from id {@code from} on, without waiting for more. */
+    static void answerNow(HttpServerExchange exchange, Broadcaster broadcaster, long from) {
+        ParkedRequest request = new ParkedRequest(exchange, broadcaster);
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> broadcaster.read(from, request));
+    }
+
+    private void start(long from, Duration timeout) {
+        timer = exchange.getIoThread().executeAfter(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        watchForDisconnect();
+        broadcaster.await(from, this);
+    }
+
+    @Override
+    public void deliver(Batch batch) {
+        if (finished.compareAndSet(false, true)) {
+            onIoThread(() -> {
+                tearDown();
+                Replies.batch(exchange, batch);
+            });
+        }
+    }
+
+    @Override
+    public void fail(String reason) {
+        if (finished.compareAndSet(false, true)) {
+            onIoThread(() -> {
+                tearDown();
+                Replies.error(exchange, 503, reason);
+            });
+        }
+    }
+
+    @Override
+    public boolean isFinished() {
+        return finished.get();
+    }
+
+    private void timedOut() {
+        timer = null;
+        if (finished.compareAndSet(false, true)) {
+            broadcaster.remove(this);
+            tearDown();
+            Replies.batch(exchange, broadcaster.emptyBatch());
+        }
+    }
+
+    private void disconnected() {
+        if (finished.compareAndSet(false, true)) {
+            broadcaster.remove(this);
+            tearDown();
+            IoUtils.safeClose(exchange.getConnection());
+        }
+    }
+
+    /**
+     * Undertow stops reading a connection while its request is handled, so it would not notice
+     * the client leaving until a write fails. Reading the socket ourselves shows the EOF at once.
+     * A client that pipelines its next request is not watched: its bytes go back to Undertow.
+     */
+    private void watchForDisconnect() {
+        if (!(exchange.getConnection() instanceof HttpServerConnection connection) || connection.getExtraBytes() != null) {
+            return;
+        }
+        watchedSocket = connection.getChannel().getSourceChannel();
+        watchedSocket.getReadSetter().set(socket -> {
+            PooledByteBuffer pooled = connection.getByteBufferPool().allocate();
+            int read;
+            try {
+                read = socket.read(pooled.getBuffer());
+            } catch (IOException e) {
+                read = -1;
+            }
+            if (read == 0) {
+                pooled.close();
+                return;
+            }
+            stopWatching();
+            if (read > 0) {
+                pooled.getBuffer().flip();
+                connection.ungetRequestBytes(pooled);
+            } else {
+                pooled.close();
+                disconnected();
+            }
+        });
+        watchedSocket.resumeReads();
+    }
+
+    private void stopWatching() {
+        if (watchedSocket != null) {
+            watchedSocket.suspendReads();
+            watchedSocket.getReadSetter().set(null);
+            watchedSocket = null;
+        }
+    }
+
+    private void tearDown() {
+        stopWatching();
+        if (timer != null) {
+            timer.remove();
+            timer = null;
+        }
+    }
+
+    private void onIoThread(Runnable task) {
+        if (exchange.getIoThread() == Thread.currentThread()) {
+            task.run();
+        } else {
+            exchange.getIoThread().execute(task);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package nodecast;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * The log in Redis, shared by every nodecast instance pointed at it. All Redis code lives here.
+ *
+ * <p>Keys: {@code nodecast:seq} (the next id), {@code nodecast:log} (a sorted set of message
+ * JSON scored by id, so reading from an id is O(log n + k)) and {@code nodecast:log-id} (a
+ * random name for this log, made anew whenever the sequence is, so viewers can tell when the
+ * ids they hold belong to a log that is gone). Each change is one Lua script, so it is atomic,
+ * and the script itself publishes the change on {@code nodecast:events}: every instance hears of
+ * every committed message, in id order, on its one subscription.
+ */
+final class RedisMessageLog implements MessageLog {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisMessageLog.class);
+    private static final List<String> KEYS = List.of("nodecast:seq", "nodecast:log", "nodecast:log-id");
+    private static final String CHANNEL = "nodecast:events";
+    private static final String CLEARED = "clear";
+
+    /** Opens the log if it has no sequence yet; returns the log id. Expects KEYS = seq, log, log-id; ARGV[1] = a fresh log id. */
+    private static final String OPEN = """
+            local function open()
+              if redis.call('EXISTS', KEYS[1]) == 0 then
+                redis.call('SET', KEYS[1], 0)
+                redis.call('SET', KEYS[3], ARGV[1])
+                redis.call('DEL', KEYS[2])
+              end
+              return redis.call('GET', KEYS[3])
+            end
+            """;
+
+    /** ARGV: fresh log id, text as a JSON string, time, max messages, channel. Returns {log id, id}. */
+    private static final String APPEND = OPEN + """
+            local logId = open()
+            local id = redis.call('INCR', KEYS[1]) - 1
+            local json = '{"id":' .. string.format('%d', id) .. ',"text":' .. ARGV[2] .. ',"time":"' .. ARGV[3] .. '"}'
+            redis.call('ZADD', KEYS[2], id, json)
+            local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+            if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1) end
+            redis.call('PUBLISH', ARGV[5], logId .. ' ' .. json)
+            return {logId, id}
+            """;
+
+    /** ARGV: fresh log id, from (or "" for the newest), limit. Returns {log id, next id, json...}. */
+    private static final String READ = OPEN + """
+            local logId = open()
+            local nextId = redis.call('GET', KEYS[1])
+            local messages
+            if ARGV[2] == '' then
+              messages = redis.call('ZRANGE', KEYS[2], -tonumber(ARGV[3]), -1)
+            else
+              messages = redis.call('ZRANGE', KEYS[2], ARGV[2], '+inf', 'BYSCORE', 'LIMIT', 0, ARGV[3])
+            end
+            table.insert(messages, 1, nextId)
+            table.insert(messages, 1, logId)
+            return messages
+            """;
+
+    /** ARGV: fresh log id, channel. */
+    private static final String CLEAR = OPEN + """
+            local logId = open()
+            redis.call('DEL', KEYS[2])
+            redis.call('PUBLISH', ARGV[2], logId .. ' clear')
+            return logId
+            """;
+
+    private final URI uri;
+    private final HostAndPort address;
+    private final JedisClientConfig clientConfig;
+    private final RedisClient redis;
+    private final Clock clock;
+    private final int maxMessages;
+    private final AtomicBoolean available = new AtomicBoolean(true);
+    private volatile boolean closed;
+    private Thread subscriber;
+    private volatile Subscription subscription;
+    /** The log id the subscription last synced to; touched only by the subscriber thread. */
+    private String syncedLogId;
+
+    RedisMessageLog(URI uri, int maxMessages, Clock clock) {
+        this.uri = uri;
+        this.maxMessages = maxMessages;
+        this.clock = clock;
+        this.address = JedisURIHelper.getHostAndPort(uri);
+        this.clientConfig = DefaultJedisClientConfig.builder()
+                .user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri))
+                .database(JedisURIHelper.getDBIndex(uri))
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .connectionTimeoutMillis(2_000)
+                .socketTimeoutMillis(2_000)
+                .clientName("nodecast")
+                // RESP2 on both connections: the subscriber's plain Jedis connection cannot negotiate RESP3.
+                .protocol(RedisProtocol.RESP2)
+                .build();
+        this.redis = RedisClient.builder().hostAndPort(address).clientConfig(clientConfig).build();
+    }
+
+    @Override
+    public Message append(String text) {
+        String time = Message.formatTime(clock.instant());
+        List<?> result = (List<?>) run(APPEND, Message.toJson(text), time, Integer.toString(maxMessages), CHANNEL);
+        return new Message(number(result.get(1)), text, time);
+    }
+
+    @Override
+    public LogSlice since(long from, int limit) {
+        return read(Long.toString(from), limit);
+    }
+
+    @Override
+    public LogSlice recent(int limit) {
+        return read("", limit);
+    }
+
+    @Override
+    public void clear() {
+        run(CLEAR, CHANNEL);
+    }
+
+    private LogSlice read(String from, int limit) {
+        List<?> result = (List<?>) run(READ, from, Integer.toString(limit));
+        List<Message> messages = new ArrayList<>(result.size() - 2);
+        for (Object json : result.subList(2, result.size())) {
+            messages.add(Message.fromJson(text(json)));
+        }
+        return new LogSlice(text(result.get(0)), number(result.get(1)), messages);
+    }
+
+    /** Runs a script with a fresh log id as ARGV[1], turning Redis failures into {@link LogUnavailableException}. */
+    private Object run(String script, String... args) {
+        List<String> argv = new ArrayList<>(List.of(UUID.randomUUID().toString()));
+        argv.addAll(List.of(args));
+        try {
+            Object result = redis.eval(script, KEYS, argv);
+            markAvailable(true, null);
+            return result;
+        } catch (JedisException e) {
+            markAvailable(false, e);
+            throw new LogUnavailableException("Redis at " + uri.getHost() + ":" + uri.getPort() + " is unreachable", e);
+        }
+    }
+
+    @Override
+    public void start(Listener listener) {
+        subscriber = new Thread(() -> subscribeUntilClosed(listener), "nodecast-redis-subscriber");
+        subscriber.setDaemon(true);
+        subscriber.start();
+    }
+
+    /** Holds this instance's one subscription, reconnecting with a growing pause while Redis is away. */
+    private void subscribeUntilClosed(Listener listener) {
+        long pauseMillis = 100;
+        while (!closed) {
+            Subscription attempt = new Subscription(listener);
+            subscription = attempt;
+            // A connection of its own, not the pool's: a subscribed connection must never be lent out for commands.
+            try (Jedis connection = new Jedis(address, clientConfig)) {
+                connection.subscribe(attempt, CHANNEL);
+            } catch (JedisException | LogUnavailableException e) {
+                markAvailable(false, e);
+            }
+            // After a subscription that worked, the next outage starts its back-off afresh.
+            pauseMillis = attempt.synced ? 100 : Math.min(pauseMillis * 2, 2_000);
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Pub/sub delivers every instance's messages in commit order; a gap or a new log id means resync. */
+    private final class Subscription extends JedisPubSub {
+        private final Listener listener;
+        private volatile boolean synced;
+
+        Subscription(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            // Subscribed first, read second: whatever is committed after this read arrives on the channel.
+            resync();
+        }
+
+        @Override
+        public void onMessage(String channel, String event) {
+            int space = event.indexOf(' ');
+            String eventLogId = event.substring(0, space);
+            String body = event.substring(space + 1);
+            if (!eventLogId.equals(syncedLogId) || body.equals(CLEARED) || !listener.onAppended(Message.fromJson(body))) {
+                resync();
+            }
+        }
+
+        private void resync() {
+            LogSlice recent = recent(maxMessages);
+            syncedLogId = recent.logId();
+            listener.onSynced(recent);
+            synced = true;
+        }
+    }
+
+    private void markAvailable(boolean now, Exception cause) {
+        if (available.getAndSet(now) != now && !closed) {
+            if (now) {
+                LOG.info("Redis at {} is reachable again", uri.getHost() + ":" + uri.getPort());
+            } else {
+                LOG.warn("Redis at {} is unreachable: {}", uri.getHost() + ":" + uri.getPort(), cause.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return available.get();
+    }
+
+    @Override
+    public String describe() {
+        return "Redis message log at " + uri.getHost() + ":" + uri.getPort();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Subscription current = subscription;
+        if (current != null && current.isSubscribed()) {
+            current.unsubscribe();
+        }
+        redis.close();
+        if (subscriber != null) {
+            subscriber.interrupt();
+        }
+    }
+
+    private static long number(Object value) {
+        return value instanceof Long n ? n : Long.parseLong(text(value));
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : value.toString();
+    }
+}

@@ -1,0 +1,63 @@
+package nodecast;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.util.Map;
+
+/** How nodecast writes its responses: message batches, JSON bodies and errors with a reason. */
+final class Replies {
+    static final String JSON = "application/json; charset=utf-8";
+    /** Names the log that the ids in a response belong to; see {@link Batch}. */
+    static final HttpString LOG_HEADER = new HttpString("X-Nodecast-Log");
+
+    private Replies() {
+    }
+
+    static void batch(HttpServerExchange exchange, Batch batch) {
+        exchange.getResponseHeaders()
+                .put(Headers.CONTENT_TYPE, JSON)
+                .put(Headers.CACHE_CONTROL, "no-store")
+                .put(LOG_HEADER, batch.logId());
+        exchange.getResponseSender().send(batch.body());
+    }
+
+    static void json(HttpServerExchange exchange, int status, Object body) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders()
+                .put(Headers.CONTENT_TYPE, JSON)
+                .put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseSender().send(Message.toJson(body));
+    }
+
+    /** An error with its reason: as JSON for clients that accept it, else as plain text. */
+    static void error(HttpServerExchange exchange, int status, String reason) {
+        if (wantsJson(exchange)) {
+            json(exchange, status, Map.of("error", reason));
+        } else {
+            exchange.setStatusCode(status);
+            exchange.getResponseHeaders()
+                    .put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .put(Headers.CACHE_CONTROL, "no-store");
+            exchange.getResponseSender().send(reason + "\n");
+        }
+    }
+
+    static void html(HttpServerExchange exchange, int status, String page) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders()
+                .put(Headers.CONTENT_TYPE, "text/html; charset=utf-8")
+                .put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseSender().send(page);
+    }
+
+    static boolean wantsJson(HttpServerExchange exchange) {
+        String accept = exchange.getRequestHeaders().getFirst(Headers.ACCEPT);
+        return accept != null && accept.contains("application/json");
+    }
+
+    static boolean wantsHtml(HttpServerExchange exchange) {
+        String accept = exchange.getRequestHeaders().getFirst(Headers.ACCEPT);
+        return accept != null && accept.contains("text/html");
+    }
+}

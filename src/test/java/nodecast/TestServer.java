@@ -1,0 +1,120 @@
+package nodecast;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A nodecast server on a free port for one test, with a short wait timeout so timeouts are
+ * tested in well under a second, and a small HTTP client that talks to it.
+ */
+final class TestServer implements AutoCloseable {
+    static final Duration WAIT_TIMEOUT = Duration.ofMillis(800);
+    private static final Gson GSON = new Gson();
+
+    final NodecastServer server;
+    final Config config;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(Config config, Clock clock) {
+        this.config = config;
+        this.server = NodecastServer.start(config, clock);
+    }
+
+    /** An in-memory server. */
+    static TestServer memory() {
+        return start(null);
+    }
+
+    /** A server on the given Redis ({@code null}: in memory). */
+    static TestServer start(URI redis) {
+        return start(redis, WAIT_TIMEOUT);
+    }
+
+    static TestServer start(URI redis, Duration waitTimeout) {
+        return start(config(redis, waitTimeout, 0), Clock.systemUTC());
+    }
+
+    static TestServer start(Config config, Clock clock) {
+        TestServer server = new TestServer(config, clock);
+        if (config.redis() != null) {
+            server.awaitSynced();
+        }
+        return server;
+    }
+
+    static Config config(URI redis, Duration waitTimeout, int port) {
+        Config d = Config.DEFAULTS;
+        return new Config("127.0.0.1", port, redis, waitTimeout, d.maxMessages(), d.maxMessageLength());
+    }
+
+    /** A Redis-backed server answers from its tail only once its subscription has synced. */
+    private void awaitSynced() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.broadcaster().logId() == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the server never synced with Redis");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    HttpResponse<String> get(String pathAndQuery) {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
+    }
+
+    /** Posts a form body as a script would, asking for JSON. */
+    HttpResponse<String> postJson(String path, String formBody) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(formBody)));
+    }
+
+    /** Publishes {@code text}; returns the stored message. */
+    Message publish(String text) {
+        HttpResponse<String> response = postJson("/submit-message", "text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("publish answered " + response.statusCode() + ": " + response.body());
+        }
+        return GSON.fromJson(response.body(), Message.class);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<Message> messages(HttpResponse<String> response) {
+        return GSON.fromJson(response.body(), new TypeToken<List<Message>>() { }.getType());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
