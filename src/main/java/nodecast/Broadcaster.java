@@ -34,7 +34,7 @@ final class Broadcaster implements MessageLog.Listener {
     private final TreeMap<Long, Set<Waiter>> parkedById = new TreeMap<>();
     private final Map<Waiter, Long> parkedAt = new HashMap<>();
     private String logId;
-    private Batch empty;
+    private Batch empty = Batch.of(null, List.of());
     /** False until the log's first sync: until then the tail says nothing about the log. */
     private boolean synced;
 
@@ -107,7 +107,7 @@ final class Broadcaster implements MessageLog.Listener {
         }
     }
 
-    /** An empty answer in the current log, for a wait that timed out. */
+    /** An empty answer in the current log (naming none before the first sync), for a wait that timed out. */
     Batch emptyBatch() {
         synchronized (lock) {
             return empty;
@@ -129,6 +129,19 @@ final class Broadcaster implements MessageLog.Listener {
         }
         wakeUps.forEach(Runnable::run);
         return true;
+    }
+
+    @Override
+    public void onCleared(long nextId) {
+        List<Runnable> wakeUps;
+        synchronized (lock) {
+            if (!synced) {
+                return;
+            }
+            tail.dropBefore(nextId);
+            wakeUps = takeReady();
+        }
+        wakeUps.forEach(Runnable::run);
     }
 
     @Override

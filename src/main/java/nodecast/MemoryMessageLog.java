@@ -20,6 +20,10 @@ final class MemoryMessageLog implements MessageLog {
         }
 
         @Override
+        public void onCleared(long nextId) {
+        }
+
+        @Override
         public void onSynced(LogSlice recent) {
         }
     };
@@ -57,7 +61,7 @@ final class MemoryMessageLog implements MessageLog {
     @Override
     public synchronized void clear() {
         messages.reset(messages.end());
-        listener.onSynced(slice(messages.end(), 0));
+        listener.onCleared(messages.end());
     }
 
     private LogSlice slice(long from, int limit) {

@@ -14,7 +14,10 @@ interface MessageLog extends AutoCloseable {
         /** Returns false if {@code message} does not directly follow the last one seen: the caller must resync. */
         boolean onAppended(Message message);
 
-        /** Replaces everything known about the log: after start-up, a reconnect, a gap or a clear. */
+        /** Every message below {@code nextId} is gone (the log was cleared). May come more than once. */
+        void onCleared(long nextId);
+
+        /** Replaces everything known about the log: after start-up, a reconnect, a gap or a new log. */
         void onSynced(LogSlice recent);
     }
 

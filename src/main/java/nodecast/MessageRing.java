@@ -45,6 +45,18 @@ final class MessageRing {
         end = nextId;
     }
 
+    /** Forgets every message below {@code id}; if that is past the end, the next message added must have id {@code id}. */
+    void dropBefore(long id) {
+        if (id >= end) {
+            reset(id);
+        } else {
+            for (long gone = start; gone < id; gone++) {
+                slots[slot(gone)] = null;
+            }
+            start = Math.max(start, id);
+        }
+    }
+
     /** Replaces the contents with {@code messages} (contiguous ids, oldest first), followed by {@code nextId}. */
     void reset(List<Message> messages, long nextId) {
         reset(messages.isEmpty() ? nextId : messages.get(0).id());

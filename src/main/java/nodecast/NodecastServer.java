@@ -75,13 +75,14 @@ final class NodecastServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // The log feeds the broadcaster before the first request can reach either.
+        server.log.start(server.broadcaster);
         try {
             server.undertow.start();
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
-        server.log.start(server.broadcaster);
         LOG.info("nodecast listening on http://{}:{}/ with the {}", config.host(), server.port(), server.log.describe());
         return server;
     }

@@ -105,10 +105,12 @@ final class ParkedRequest implements Waiter {
     /**
      * Undertow stops reading a connection while its request is handled, so it would not notice
      * the client leaving until a write fails. Reading the socket ourselves shows the EOF at once.
-     * A client that pipelines its next request is not watched: its bytes go back to Undertow.
+     * Only a request whose body is read to the end is watched (else the socket still holds body
+     * bytes), and not once the client has pipelined its next request: those bytes go back to Undertow.
      */
     private void watchForDisconnect() {
-        if (!(exchange.getConnection() instanceof HttpServerConnection connection) || connection.getExtraBytes() != null) {
+        if (!(exchange.getConnection() instanceof HttpServerConnection connection)
+                || !exchange.isRequestComplete() || connection.getExtraBytes() != null) {
             return;
         }
         watchedSocket = connection.getChannel().getSourceChannel();

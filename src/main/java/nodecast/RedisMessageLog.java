@@ -33,7 +33,7 @@ final class RedisMessageLog implements MessageLog {
     private static final Logger LOG = LoggerFactory.getLogger(RedisMessageLog.class);
     private static final List<String> KEYS = List.of("nodecast:seq", "nodecast:log", "nodecast:log-id");
     private static final String CHANNEL = "nodecast:events";
-    private static final String CLEARED = "clear";
+    private static final String CLEARED = "clear ";
 
     /** Opens the log if it has no sequence yet; returns the log id. Expects KEYS = seq, log, log-id; ARGV[1] = a fresh log id. */
     private static final String OPEN = """
@@ -74,12 +74,13 @@ final class RedisMessageLog implements MessageLog {
             return messages
             """;
 
-    /** ARGV: fresh log id, channel. */
+    /** ARGV: fresh log id, channel. Returns the next id: everything below it is gone. */
     private static final String CLEAR = OPEN + """
             local logId = open()
+            local nextId = redis.call('GET', KEYS[1])
             redis.call('DEL', KEYS[2])
-            redis.call('PUBLISH', ARGV[2], logId .. ' clear')
-            return logId
+            redis.call('PUBLISH', ARGV[2], logId .. ' clear ' .. nextId)
+            return nextId
             """;
 
     private final URI uri;
@@ -90,6 +91,7 @@ final class RedisMessageLog implements MessageLog {
     private final int maxMessages;
     private final AtomicBoolean available = new AtomicBoolean(true);
     private volatile boolean closed;
+    private volatile Listener listener;
     private Thread subscriber;
     private volatile Subscription subscription;
     /** The log id the subscription last synced to; touched only by the subscriber thread. */
@@ -118,7 +120,11 @@ final class RedisMessageLog implements MessageLog {
     public Message append(String text) {
         String time = Message.formatTime(clock.instant());
         List<?> result = (List<?>) run(APPEND, Message.toJson(text), time, Integer.toString(maxMessages), CHANNEL);
-        return new Message(number(result.get(1)), text, time);
+        Message message = new Message(number(result.get(1)), text, time);
+        // Tell this instance now rather than when the notification comes back, so the publisher's own
+        // next read sees the message. The notification is then a duplicate, which the listener ignores.
+        listener.onAppended(message);
+        return message;
     }
 
     @Override
@@ -133,7 +139,7 @@ final class RedisMessageLog implements MessageLog {
 
     @Override
     public void clear() {
-        run(CLEAR, CHANNEL);
+        listener.onCleared(number(run(CLEAR, CHANNEL)));
     }
 
     private LogSlice read(String from, int limit) {
@@ -161,16 +167,17 @@ final class RedisMessageLog implements MessageLog {
 
     @Override
     public void start(Listener listener) {
-        subscriber = new Thread(() -> subscribeUntilClosed(listener), "nodecast-redis-subscriber");
+        this.listener = listener;
+        subscriber = new Thread(this::subscribeUntilClosed, "nodecast-redis-subscriber");
         subscriber.setDaemon(true);
         subscriber.start();
     }
 
     /** Holds this instance's one subscription, reconnecting with a growing pause while Redis is away. */
-    private void subscribeUntilClosed(Listener listener) {
+    private void subscribeUntilClosed() {
         long pauseMillis = 100;
         while (!closed) {
-            Subscription attempt = new Subscription(listener);
+            Subscription attempt = new Subscription();
             subscription = attempt;
             // A connection of its own, not the pool's: a subscribed connection must never be lent out for commands.
             try (Jedis connection = new Jedis(address, clientConfig)) {
@@ -190,12 +197,7 @@ final class RedisMessageLog implements MessageLog {
 
     /** Pub/sub delivers every instance's messages in commit order; a gap or a new log id means resync. */
     private final class Subscription extends JedisPubSub {
-        private final Listener listener;
         private volatile boolean synced;
-
-        Subscription(Listener listener) {
-            this.listener = listener;
-        }
 
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
@@ -208,7 +210,11 @@ final class RedisMessageLog implements MessageLog {
             int space = event.indexOf(' ');
             String eventLogId = event.substring(0, space);
             String body = event.substring(space + 1);
-            if (!eventLogId.equals(syncedLogId) || body.equals(CLEARED) || !listener.onAppended(Message.fromJson(body))) {
+            if (!eventLogId.equals(syncedLogId)) {
+                resync();
+            } else if (body.startsWith(CLEARED)) {
+                listener.onCleared(Long.parseLong(body.substring(CLEARED.length())));
+            } else if (!listener.onAppended(Message.fromJson(body))) {
                 resync();
             }
         }

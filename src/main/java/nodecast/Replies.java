@@ -17,8 +17,10 @@ final class Replies {
     static void batch(HttpServerExchange exchange, Batch batch) {
         exchange.getResponseHeaders()
                 .put(Headers.CONTENT_TYPE, JSON)
-                .put(Headers.CACHE_CONTROL, "no-store")
-                .put(LOG_HEADER, batch.logId());
+                .put(Headers.CACHE_CONTROL, "no-store");
+        if (batch.logId() != null) {
+            exchange.getResponseHeaders().put(LOG_HEADER, batch.logId());
+        }
         exchange.getResponseSender().send(batch.body());
     }
 

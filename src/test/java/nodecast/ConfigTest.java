@@ -1,0 +1,95 @@
+package nodecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigTest {
+
+    private static Config parse(String... args) {
+        return Config.parse(List.of(args), Map.of());
+    }
+
+    @Test
+    void no_flags_give_the_documented_defaults() {
+        Config config = parse();
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(8000, config.port());
+        assertNull(config.redis(), "in memory unless Redis is named");
+        assertEquals(Duration.ofSeconds(10), config.waitTimeout());
+        assertEquals(10_000, config.maxMessages());
+        assertEquals(2_000, config.maxMessageLength());
+    }
+
+    @Test
+    void flags_are_read_in_both_spellings() {
+        Config config = parse("--host", "0.0.0.0", "--port=9000", "--redis", "redis://10.0.0.5:6380/2",
+                "--wait-timeout=2.5", "--max-messages", "50", "--max-message-length=10");
+        assertEquals("0.0.0.0", config.host());
+        assertEquals(9000, config.port());
+        assertEquals(URI.create("redis://10.0.0.5:6380/2"), config.redis());
+        assertEquals(Duration.ofMillis(2500), config.waitTimeout());
+        assertEquals(50, config.maxMessages());
+        assertEquals(10, config.maxMessageLength());
+    }
+
+    @Test
+    void environment_variables_set_options_and_flags_win_over_them() {
+        Map<String, String> env = Map.of("NODECAST_PORT", "7000", "NODECAST_WAIT_TIMEOUT", "3", "NODECAST_REDIS", "redis://r:1/0");
+        Config fromEnv = Config.parse(List.of(), env);
+        assertEquals(7000, fromEnv.port());
+        assertEquals(Duration.ofSeconds(3), fromEnv.waitTimeout());
+        assertEquals(URI.create("redis://r:1/0"), fromEnv.redis());
+        assertEquals(7001, Config.parse(List.of("--port", "7001"), env).port());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--port|abc|--port must be a whole number from 0 to 65535, got 'abc'",
+        "--port|70000|--port must be a whole number from 0 to 65535, got '70000'",
+        "--port|-1|--port must be a whole number from 0 to 65535, got '-1'",
+        "--wait-timeout|0|--wait-timeout must be a number of seconds, more than 0 and at most 60, got '0'",
+        "--wait-timeout|61|--wait-timeout must be a number of seconds, more than 0 and at most 60, got '61'",
+        "--wait-timeout|1e3|--wait-timeout must be a number of seconds, more than 0 and at most 60, got '1e3'",
+        "--redis|http://x:1|--redis must look like redis://host:port/db, got 'http://x:1'",
+        "--redis|redis://|--redis must look like redis://host:port/db, got 'redis://'",
+        "--max-messages|0|--max-messages must be a whole number from 1 to 1000000, got '0'",
+        "--host|' '|--host must be a host name or address, got ' '",
+    })
+    void a_bad_value_stops_start_up_with_one_line_naming_the_flag(String flag, String value, String message) {
+        Config.Invalid error = assertThrows(Config.Invalid.class, () -> parse(flag, value));
+        assertEquals(message, error.getMessage());
+        assertTrue(error.getMessage().lines().count() == 1);
+    }
+
+    @Test
+    void a_bad_environment_variable_names_the_flag_it_stands_for() {
+        Config.Invalid error = assertThrows(Config.Invalid.class,
+                () -> Config.parse(List.of(), Map.of("NODECAST_PORT", "http")));
+        assertTrue(error.getMessage().startsWith("--port "), error.getMessage());
+    }
+
+    @Test
+    void an_unknown_flag_or_a_flag_without_value_is_refused() {
+        assertEquals("unknown option --prot (see --help)", assertThrows(Config.Invalid.class, () -> parse("--prot", "1")).getMessage());
+        assertEquals("--port needs a value", assertThrows(Config.Invalid.class, () -> parse("--port")).getMessage());
+    }
+
+    @Test
+    void usage_lists_every_flag_with_its_environment_variable() {
+        String usage = Config.usage();
+        for (String flag : List.of("--host", "--port", "--redis", "--wait-timeout", "--max-messages", "--max-message-length", "--help")) {
+            assertTrue(usage.contains(flag), flag);
+        }
+        assertTrue(usage.contains("NODECAST_WAIT_TIMEOUT"));
+    }
+}

@@ -1,0 +1,257 @@
+package nodecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every endpoint and every bad input over real HTTP, on the in-memory log and on a real Redis. */
+class HttpApiTest {
+    enum Store { MEMORY, REDIS }
+
+    private static RedisProcess redis;
+    private TestServer server;
+
+    private TestServer start(Store store) {
+        if (store == Store.MEMORY) {
+            server = TestServer.memory();
+        } else {
+            if (redis == null) {
+                redis = RedisProcess.start();
+            }
+            redis.command("FLUSHALL");
+            server = TestServer.start(redis.uri());
+        }
+        return server;
+    }
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static long ids(HttpResponse<String> response, int index) {
+        return TestServer.messages(response).get(index).id();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void published_messages_get_zero_based_ids_in_order_and_since_includes_its_id(Store store) {
+        TestServer s = start(store);
+        Message first = s.publish("first");
+        Message second = s.publish("second ünïcødé 🌍");
+        assertEquals(0, first.id());
+        assertEquals(1, second.id());
+        assertTrue(first.time().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), first.time());
+
+        HttpResponse<String> all = s.get("/since?id=0");
+        assertEquals(200, all.statusCode());
+        assertEquals("application/json; charset=utf-8", all.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(List.of(first, second), TestServer.messages(all));
+        assertEquals(List.of(second), TestServer.messages(s.get("/since?id=1")));
+        assertEquals(List.of(), TestServer.messages(s.get("/since?id=2")));
+        assertEquals(List.of(first, second), TestServer.messages(s.get("/since")), "a missing id means 0");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void wait_answers_at_once_when_a_message_with_that_id_or_later_exists(Store store) {
+        TestServer s = start(store);
+        s.publish("already here");
+        long started = System.nanoTime();
+        HttpResponse<String> response = s.get("/wait?id=0");
+        assertEquals(0, ids(response, 0));
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(TestServer.WAIT_TIMEOUT) < 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_parked_wait_is_answered_by_the_next_message(Store store) throws Exception {
+        TestServer s = start(store);
+        CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> s.get("/wait?id=0"));
+        awaitParked(s, 1);
+        Message message = s.publish("wake up");
+        assertEquals(List.of(message), TestServer.messages(waiting.get()));
+        assertEquals(0, s.server.broadcaster().parkedCount());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_wait_with_nothing_new_answers_an_empty_list_at_the_timeout(Store store) {
+        TestServer s = start(store);
+        long started = System.nanoTime();
+        HttpResponse<String> response = s.get("/wait?id=0");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(200, response.statusCode());
+        assertEquals("[]", response.body());
+        assertTrue(took.compareTo(TestServer.WAIT_TIMEOUT) >= 0 && took.compareTo(TestServer.WAIT_TIMEOUT.plusSeconds(2)) < 0, took.toString());
+        assertEquals(0, s.server.broadcaster().parkedCount());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void clearing_empties_the_log_but_ids_carry_on(Store store) throws Exception {
+        TestServer s = start(store);
+        s.publish("a");
+        s.publish("b");
+        HttpResponse<String> cleared = s.postJson("/clear-messages", "");
+        assertEquals(200, cleared.statusCode());
+        assertEquals("[]", s.get("/since?id=0").body());
+
+        CompletableFuture<HttpResponse<String>> oldViewer = CompletableFuture.supplyAsync(() -> s.get("/wait?id=2"));
+        awaitParked(s, 1);
+        Message next = s.publish("c");
+        assertEquals(2, next.id());
+        assertEquals(List.of(next), TestServer.messages(oldViewer.get()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/since?id=-1", "/since?id=abc", "/since?id=1.5", "/since?id=", "/since?id=99999999999999999999",
+        "/since?id=9007199254740992", "/since?id=1&id=2", "/wait?id=-5", "/wait?id=0x10", "/wait?id=%20"})
+    void a_bad_id_is_refused_with_400_and_a_reason(String path) {
+        TestServer s = start(Store.MEMORY);
+        HttpResponse<String> response = s.get(path);
+        assertEquals(400, response.statusCode(), path);
+        assertTrue(response.body().startsWith("id "), response.body());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void bad_publishes_are_refused_with_a_reason_and_store_nothing(Store store) {
+        TestServer s = start(store);
+        assertRefused(s.postJson("/submit-message", "text="), 400, "the message is empty");
+        assertRefused(s.postJson("/submit-message", "text=+%20%0A"), 400, "the message is empty");
+        assertRefused(s.postJson("/submit-message", "other=1"), 400, "the form has no 'text' field");
+        assertRefused(s.postJson("/submit-message", "text=" + "x".repeat(2_001)), 400, "the message is 2001 characters long; the limit is 2000");
+        assertRefused(s.postJson("/submit-message", "text=a%00b"), 400, "the message contains control characters");
+        assertRefused(s.postJson("/submit-message", "text=%E2%82"), 400, "form body is not valid UTF-8");
+        assertRefused(s.postJson("/submit-message", "text=a&text=b"), 400, "form field 'text' is given more than once");
+        assertRefused(s.postJson("/submit-message", "text=" + "x".repeat(70_000)), 413, "the request body is larger than 65536 bytes");
+        assertRefused(s.send(HttpRequest.newBuilder(s.uri("/submit-message")).header("Accept", "application/json")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"x\"}"))),
+                415, "send the form as application/x-www-form-urlencoded");
+        HttpResponse<String> get = s.send(HttpRequest.newBuilder(s.uri("/submit-message?text=sneaky")).header("Accept", "application/json").GET());
+        assertRefused(get, 405, "use POST for /submit-message");
+        assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+        assertEquals(405, s.get("/clear-messages").statusCode());
+
+        assertEquals("[]", s.get("/since?id=0").body(), "nothing was stored");
+        assertEquals(0, s.publish("x".repeat(2_000)).id(), "no id was used up");
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int status, String reason) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(reason, com.google.gson.JsonParser.parseString(response.body()).getAsJsonObject().get("error").getAsString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_browser_form_post_gets_the_form_again_with_the_assigned_id(Store store) {
+        TestServer s = start(store);
+        s.publish("zero");
+        HttpResponse<String> response = s.send(HttpRequest.newBuilder(s.uri("/submit-message"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                .POST(HttpRequest.BodyPublishers.ofString("text=%3Cb%3Ehi%3C%2Fb%3E")));
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(response.body().contains("Message was assigned ID 1"), response.body());
+        assertTrue(response.body().contains("name=\"text\""));
+
+        HttpResponse<String> empty = s.send(HttpRequest.newBuilder(s.uri("/submit-message"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .POST(HttpRequest.BodyPublishers.ofString("text=")));
+        assertEquals(400, empty.statusCode());
+        assertTrue(empty.body().contains("the message is empty"), "a browser sees the reason on the form page");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_client_following_a_log_that_is_gone_is_told_to_start_again(Store store) {
+        TestServer s = start(store);
+        s.publish("m");
+        HttpResponse<String> since = s.get("/since?id=0");
+        String log = since.headers().firstValue("X-Nodecast-Log").orElseThrow();
+        assertEquals(200, s.get("/wait?id=0&log=" + log).statusCode());
+
+        HttpResponse<String> stale = s.get("/wait?id=57&log=some-older-log");
+        assertEquals(409, stale.statusCode());
+        assertTrue(stale.body().contains("\"log\":\"" + log + "\""), stale.body());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/message-form", "/app.js", "/style.css"})
+    void pages_and_their_files_are_served(String path) {
+        TestServer s = start(Store.MEMORY);
+        HttpResponse<String> response = s.get(path);
+        assertEquals(200, response.statusCode(), path);
+        assertFalse(response.body().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/../nodecast/Main.class", "/..%2fnodecast/Main.class", "/%2e%2e/nodecast/Main.class",
+        "/nodecast/Main.class", "/web/index.html", "/simplelogger.properties", "/webjars/../nodecast/Main.class",
+        "/webjars/..%2f..%2fnodecast/Main.class", "/%2e%2e%2f%2e%2e%2fetc/passwd", "/../../../../etc/passwd", "/META-INF/MANIFEST.MF",
+        "/src/main/java/nodecast/Main.java", "/webjars/", "/webjars/jquery/"})
+    void nothing_outside_the_web_folder_is_reachable(String path) throws IOException {
+        TestServer s = start(Store.MEMORY);
+        String status = rawRequest(s, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").lines().findFirst().orElse("");
+        assertTrue(status.startsWith("HTTP/1.1 404") || status.startsWith("HTTP/1.1 400") || status.startsWith("HTTP/1.1 403"), path + " -> " + status);
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_page_loads_jquery_from_the_webjar_by_version() {
+        TestServer s = start(Store.MEMORY);
+        String page = s.get("/").body();
+        java.util.regex.Matcher jquery = java.util.regex.Pattern.compile("src=\"(/webjars/jquery/[0-9.]+/jquery\\.min\\.js)\"").matcher(page);
+        assertTrue(jquery.find(), page);
+        HttpResponse<String> script = s.get(jquery.group(1));
+        assertEquals(200, script.statusCode());
+        assertTrue(script.body().contains("jQuery"));
+    }
+
+    private static String rawRequest(TestServer s, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", s.port())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    static void awaitParked(TestServer s, int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (s.server.broadcaster().parkedCount() < count) {
+            assertTrue(System.nanoTime() < deadline, "requests never parked");
+            Thread.onSpinWait();
+        }
+        assertNotNull(s.server.broadcaster().logId());
+    }
+}
