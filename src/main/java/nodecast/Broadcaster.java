@@ -37,6 +37,8 @@ final class Broadcaster implements MessageLog.Listener {
     private Batch empty = Batch.of(null, List.of());
     /** False until the log's first sync: until then the tail says nothing about the log. */
     private boolean synced;
+    /** Set on shutdown, under the lock: nothing parks any more, so every viewer goes to re-poll elsewhere. */
+    private volatile boolean closing;
 
     Broadcaster(MessageLog log, Executor blocking, int tailCapacity, int batchLimit) {
         this.log = log;
@@ -52,11 +54,14 @@ final class Broadcaster implements MessageLog.Listener {
             if (waiter.isFinished()) {
                 return;
             }
-            if (!synced || from >= tail.end()) {
+            if (closing) {
+                now = empty;
+            } else if (!synced || from >= tail.end()) {
                 park(from, waiter);
                 return;
+            } else {
+                now = from >= tail.start() ? batch(from) : null;
             }
-            now = from >= tail.start() ? batch(from) : null;
         }
         if (now != null) {
             waiter.deliver(now);
@@ -78,6 +83,20 @@ final class Broadcaster implements MessageLog.Listener {
         } else {
             readLog(from, reader, false);
         }
+    }
+
+    /** For shutdown: answers every parked waiter now (empty) and parks none from here on. */
+    void releaseAll() {
+        List<Runnable> wakeUps;
+        synchronized (lock) {
+            closing = true;
+            wakeUps = takeAll();
+        }
+        wakeUps.forEach(Runnable::run);
+    }
+
+    boolean isClosing() {
+        return closing;
     }
 
     /** Forgets a waiter that was answered some other way (timeout, disconnect). */
@@ -227,13 +246,16 @@ final class Broadcaster implements MessageLog.Listener {
             if (waiter.isFinished()) {
                 return;
             }
-            if (!synced || nextId >= tail.end()) {
+            if (closing) {
+                now = empty;
+            } else if (!synced || nextId >= tail.end()) {
                 park(nextId, waiter);
                 return;
+            } else {
+                // Below the tail means the tail moved on past a whole tail's worth since the read;
+                // an empty answer makes the client ask again rather than loop here.
+                now = nextId >= tail.start() ? batch(nextId) : empty;
             }
-            // Below the tail means the tail moved on past a whole tail's worth since the read;
-            // an empty answer makes the client ask again rather than loop here.
-            now = nextId >= tail.start() ? batch(nextId) : empty;
         }
         waiter.deliver(now);
     }

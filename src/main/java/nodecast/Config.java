@@ -31,7 +31,7 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
     private static final List<Option> OPTIONS = List.of(
             new Option("--host", "NODECAST_HOST", "HOST", "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)"),
             new Option("--port", "NODECAST_PORT", "PORT", "port to listen on, 0 for any free port (default 8000)"),
-            new Option("--redis", "NODECAST_REDIS", "URL", "Redis holding the message log, e.g. redis://127.0.0.1:6379/0 (default: in memory)"),
+            new Option("--redis", "NODECAST_REDIS", "URL", "Redis holding the message log: redis://host:port/db, or redis-sentinel://host:port[,host:port]/mastername (default: in memory)"),
             new Option("--wait-timeout", "NODECAST_WAIT_TIMEOUT", "SECONDS", "how long /wait holds a request before answering [] (default 10; fractions allowed; at most 60)"),
             new Option("--max-messages", "NODECAST_MAX_MESSAGES", "N", "messages kept in the log; older ones are dropped (default 10000)"),
             new Option("--max-message-length", "NODECAST_MAX_MESSAGE_LENGTH", "N", "longest message accepted, in characters (default 2000)"));
@@ -115,14 +115,19 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
     }
 
     private static URI redisUri(String text) {
+        String expected = "must look like redis://host:port/db or redis-sentinel://host:port[,host:port]/mastername";
         try {
             URI uri = new URI(text);
-            if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new IllegalArgumentException("must look like redis://host:port/db");
+            boolean standalone = ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null;
+            boolean sentinel = "redis-sentinel".equals(uri.getScheme()) && uri.getAuthority() != null
+                    && uri.getPath() != null && uri.getPath().matches("/[^/]+")
+                    && uri.getAuthority().replaceFirst("^[^@]*@", "").matches("[^,:]+:[0-9]+(,[^,:]+:[0-9]+)*");
+            if (!standalone && !sentinel) {
+                throw new IllegalArgumentException(expected);
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("must look like redis://host:port/db");
+            throw new IllegalArgumentException(expected);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -50,6 +51,8 @@ final class NodecastServer implements AutoCloseable {
                 .addExactPath("/message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200, form.render())))
                 .addExactPath("/submit-message", MethodFilter.post(new SubmitHandler(log, form, config.maxMessageLength())))
                 .addExactPath("/clear-messages", MethodFilter.post(new ClearHandler(log, form)))
+                .addExactPath("/healthz", MethodFilter.get(HealthHandler.live()))
+                .addExactPath("/readyz", MethodFilter.get(HealthHandler.ready(log, broadcaster, broadcaster::isClosing)))
                 .addPrefixPath("/webjars", staticFiles(classes, "META-INF/resources/webjars/"));
 
         long idleMillis = config.waitTimeout().toMillis() + 30_000;
@@ -64,7 +67,7 @@ final class NodecastServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleMillis)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, PublishRequest.MAX_BODY_BYTES)
-                .setHandler(routes)
+                .setHandler(closeConnectionsWhenClosing(routes))
                 .build();
     }
 
@@ -87,6 +90,16 @@ final class NodecastServer implements AutoCloseable {
         return server;
     }
 
+    /** While shutting down, every response closes its connection, so keep-alive clients move to another instance. */
+    private HttpHandler closeConnectionsWhenClosing(HttpHandler next) {
+        return exchange -> {
+            if (broadcaster.isClosing()) {
+                exchange.setPersistent(false);
+            }
+            next.handleRequest(exchange);
+        };
+    }
+
     private static HttpHandler staticFiles(ClassLoader classes, String prefix) {
         return new ResourceHandler(new ClassPathResourceManager(classes, prefix))
                 .setWelcomeFiles("index.html")
@@ -101,10 +114,24 @@ final class NodecastServer implements AutoCloseable {
         return broadcaster;
     }
 
+    /**
+     * Stops gracefully: parked viewers are answered at once (empty, closing their connections) so
+     * they re-poll, through the load balancer, on another instance with the id they hold; then the
+     * listener closes, in-flight publishes get a moment to finish, and the log is closed.
+     */
     @Override
     public void close() {
+        broadcaster.releaseAll();
         undertow.stop();
-        worker.shutdownNow();
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(2, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         log.close();
         LOG.info("nodecast stopped");
     }

@@ -65,6 +65,9 @@ final class ParkedRequest implements Waiter {
         if (finished.compareAndSet(false, true)) {
             onIoThread(() -> {
                 tearDown();
+                if (broadcaster.isClosing()) {
+                    exchange.setPersistent(false); // so the client's next poll opens a connection to another instance
+                }
                 Replies.batch(exchange, batch);
             });
         }

@@ -4,11 +4,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -16,6 +20,9 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -83,10 +90,23 @@ final class RedisMessageLog implements MessageLog {
             return nextId
             """;
 
-    private final URI uri;
+    /** ARGV: fresh log id, channel, the log id found to have gone back. Replaces it (once, whoever asks first). */
+    private static final String RENEW = """
+            if redis.call('GET', KEYS[3]) == ARGV[3] then
+              redis.call('SET', KEYS[3], ARGV[1])
+            end
+            local logId = redis.call('GET', KEYS[3])
+            redis.call('PUBLISH', ARGV[2], logId .. ' renewed')
+            return logId
+            """;
+
+    private final String where;
+    /** The one Redis; null under Sentinel, where the master moves. */
     private final HostAndPort address;
+    private final Set<HostAndPort> sentinels;
+    private final String masterName;
     private final JedisClientConfig clientConfig;
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final Clock clock;
     private final int maxMessages;
     private final AtomicBoolean available = new AtomicBoolean(true);
@@ -94,18 +114,23 @@ final class RedisMessageLog implements MessageLog {
     private volatile Listener listener;
     private Thread subscriber;
     private volatile Subscription subscription;
-    /** The log id the subscription last synced to; touched only by the subscriber thread. */
-    private String syncedLogId;
+    /** The log id this instance last synced to. */
+    private volatile String syncedLogId;
+    /** The highest next id seen in that log: if Redis ever reports less, acknowledged ids were lost. */
+    private final AtomicLong highestNextId = new AtomicLong();
 
+    /**
+     * {@code redis://[user:password@]host:port/db} (or {@code rediss://}) for one Redis;
+     * {@code redis-sentinel://[user:password@]host:port[,host:port]/mastername} for a master
+     * that Sentinel fails over.
+     */
     RedisMessageLog(URI uri, int maxMessages, Clock clock) {
-        this.uri = uri;
         this.maxMessages = maxMessages;
         this.clock = clock;
-        this.address = JedisURIHelper.getHostAndPort(uri);
         this.clientConfig = DefaultJedisClientConfig.builder()
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
-                .database(JedisURIHelper.getDBIndex(uri))
+                .database("redis-sentinel".equals(uri.getScheme()) ? 0 : JedisURIHelper.getDBIndex(uri))
                 .ssl(JedisURIHelper.isRedisSSLScheme(uri))
                 .connectionTimeoutMillis(2_000)
                 .socketTimeoutMillis(2_000)
@@ -113,7 +138,25 @@ final class RedisMessageLog implements MessageLog {
                 // RESP2 on both connections: the subscriber's plain Jedis connection cannot negotiate RESP3.
                 .protocol(RedisProtocol.RESP2)
                 .build();
-        this.redis = RedisClient.builder().hostAndPort(address).clientConfig(clientConfig).build();
+        if ("redis-sentinel".equals(uri.getScheme())) {
+            this.sentinels = new LinkedHashSet<>();
+            for (String hostPort : uri.getAuthority().replaceFirst("^[^@]*@", "").split(",")) {
+                sentinels.add(HostAndPort.from(hostPort));
+            }
+            this.masterName = uri.getPath().substring(1);
+            this.address = null;
+            this.where = "Sentinel master '" + masterName + "' via " + sentinels;
+            JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder()
+                    .connectionTimeoutMillis(2_000).socketTimeoutMillis(2_000).protocol(RedisProtocol.RESP2).build();
+            this.redis = RedisSentinelClient.builder().masterName(masterName).sentinels(sentinels)
+                    .clientConfig(clientConfig).sentinelClientConfig(sentinelConfig).build();
+        } else {
+            this.sentinels = Set.of();
+            this.masterName = null;
+            this.address = JedisURIHelper.getHostAndPort(uri);
+            this.where = address.toString();
+            this.redis = RedisClient.builder().hostAndPort(address).clientConfig(clientConfig).build();
+        }
     }
 
     @Override
@@ -121,6 +164,7 @@ final class RedisMessageLog implements MessageLog {
         String time = Message.formatTime(clock.instant());
         List<?> result = (List<?>) run(APPEND, Message.toJson(text), time, Integer.toString(maxMessages), CHANNEL);
         Message message = new Message(number(result.get(1)), text, time);
+        noteLog(text(result.get(0)), message.id() + 1);
         // Tell this instance now rather than when the notification comes back, so the publisher's own
         // next read sees the message. The notification is then a duplicate, which the listener ignores.
         listener.onAppended(message);
@@ -129,7 +173,9 @@ final class RedisMessageLog implements MessageLog {
 
     @Override
     public LogSlice since(long from, int limit) {
-        return read(Long.toString(from), limit);
+        LogSlice slice = read(Long.toString(from), limit);
+        noteLog(slice.logId(), slice.nextId());
+        return slice;
     }
 
     @Override
@@ -151,18 +197,84 @@ final class RedisMessageLog implements MessageLog {
         return new LogSlice(text(result.get(0)), number(result.get(1)), messages);
     }
 
+    /**
+     * Checks what a script saw against what this instance knows. A different log id means Redis
+     * lost the log (a flush, a failover to an empty replica) and a script made a new one; a
+     * sequence lower than one already seen means ids that viewers hold will be handed out again.
+     * Either way the instance resyncs now rather than at the next notification.
+     */
+    private void noteLog(String logId, long nextId) {
+        String synced = syncedLogId;
+        if (synced != null && (!synced.equals(logId) || nextId < highestNextId.get())) {
+            resync();
+        } else {
+            highestNextId.accumulateAndGet(nextId, Math::max);
+        }
+    }
+
+    /** Reads the newest messages and hands them to the listener as the whole truth about the log. */
+    private synchronized void resync() {
+        LogSlice recent = recent(maxMessages);
+        if (recent.logId().equals(syncedLogId) && recent.nextId() < highestNextId.get()) {
+            LOG.warn("the id sequence in Redis went back from {} to {} (data lost in a failover?); starting a new log so viewers resync",
+                    highestNextId.get(), recent.nextId());
+            run(RENEW, CHANNEL, recent.logId());
+            recent = recent(maxMessages);
+        } else if (syncedLogId != null && !recent.logId().equals(syncedLogId)) {
+            LOG.warn("the log in Redis was replaced (its data was lost); viewers will start again from id 0");
+        }
+        syncedLogId = recent.logId();
+        highestNextId.set(recent.nextId());
+        listener.onSynced(recent);
+    }
+
     /** Runs a script with a fresh log id as ARGV[1], turning Redis failures into {@link LogUnavailableException}. */
     private Object run(String script, String... args) {
         List<String> argv = new ArrayList<>(List.of(UUID.randomUUID().toString()));
         argv.addAll(List.of(args));
         try {
-            Object result = redis.eval(script, KEYS, argv);
+            Object result = masterName == null ? redis.eval(script, KEYS, argv) : evalReplicated(script, argv);
             markAvailable(true, null);
             return result;
         } catch (JedisException e) {
             markAvailable(false, e);
-            throw new LogUnavailableException("Redis at " + uri.getHost() + ":" + uri.getPort() + " is unreachable", e);
+            throw new LogUnavailableException("Redis (" + where + ") is unreachable", e);
         }
+    }
+
+    /**
+     * Under Sentinel a write is acknowledged only once a replica has it too, so a failover to
+     * that replica keeps it. WAIT must follow the script on the same connection, hence the pipeline.
+     */
+    private Object evalReplicated(String script, List<String> argv) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            Response<Object> result = pipeline.eval(script, KEYS, argv);
+            Response<Long> replicas = pipeline.waitReplicas(KEYS.get(0), 1, 1_000);
+            pipeline.sync();
+            if (replicas.get() < 1) {
+                throw new JedisException("no replica confirmed the write within 1 s");
+            }
+            return result.get();
+        }
+    }
+
+    /** Where the subscription connects: the one Redis, or the master the sentinels name now. */
+    private HostAndPort subscriptionAddress() {
+        if (masterName == null) {
+            return address;
+        }
+        for (HostAndPort sentinel : sentinels) {
+            try (Jedis connection = new Jedis(sentinel, DefaultJedisClientConfig.builder()
+                    .connectionTimeoutMillis(2_000).socketTimeoutMillis(2_000).protocol(RedisProtocol.RESP2).build())) {
+                List<String> master = connection.sentinelGetMasterAddrByName(masterName);
+                if (master != null && master.size() == 2) {
+                    return new HostAndPort(master.get(0), Integer.parseInt(master.get(1)));
+                }
+            } catch (JedisException e) {
+                // try the next sentinel
+            }
+        }
+        throw new JedisException("no sentinel of " + sentinels + " names a master '" + masterName + "'");
     }
 
     @Override
@@ -180,7 +292,7 @@ final class RedisMessageLog implements MessageLog {
             Subscription attempt = new Subscription();
             subscription = attempt;
             // A connection of its own, not the pool's: a subscribed connection must never be lent out for commands.
-            try (Jedis connection = new Jedis(address, clientConfig)) {
+            try (Jedis connection = new Jedis(subscriptionAddress(), clientConfig)) {
                 connection.subscribe(attempt, CHANNEL);
             } catch (JedisException | LogUnavailableException e) {
                 markAvailable(false, e);
@@ -214,15 +326,13 @@ final class RedisMessageLog implements MessageLog {
                 resync();
             } else if (body.startsWith(CLEARED)) {
                 listener.onCleared(Long.parseLong(body.substring(CLEARED.length())));
-            } else if (!listener.onAppended(Message.fromJson(body))) {
+            } else if (!body.startsWith("{") || !listener.onAppended(Message.fromJson(body))) {
                 resync();
             }
         }
 
         private void resync() {
-            LogSlice recent = recent(maxMessages);
-            syncedLogId = recent.logId();
-            listener.onSynced(recent);
+            RedisMessageLog.this.resync();
             synced = true;
         }
     }
@@ -230,9 +340,9 @@ final class RedisMessageLog implements MessageLog {
     private void markAvailable(boolean now, Exception cause) {
         if (available.getAndSet(now) != now && !closed) {
             if (now) {
-                LOG.info("Redis at {} is reachable again", uri.getHost() + ":" + uri.getPort());
+                LOG.info("Redis ({}) is reachable again", where);
             } else {
-                LOG.warn("Redis at {} is unreachable: {}", uri.getHost() + ":" + uri.getPort(), cause.getMessage());
+                LOG.warn("Redis ({}) is unreachable: {}", where, cause.getMessage());
             }
         }
     }
@@ -244,7 +354,7 @@ final class RedisMessageLog implements MessageLog {
 
     @Override
     public String describe() {
-        return "Redis message log at " + uri.getHost() + ":" + uri.getPort();
+        return "Redis message log (" + where + ")";
     }
 
     @Override

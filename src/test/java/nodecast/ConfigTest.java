@@ -60,8 +60,9 @@ class ConfigTest {
         "--wait-timeout|0|--wait-timeout must be a number of seconds, more than 0 and at most 60, got '0'",
         "--wait-timeout|61|--wait-timeout must be a number of seconds, more than 0 and at most 60, got '61'",
         "--wait-timeout|1e3|--wait-timeout must be a number of seconds, more than 0 and at most 60, got '1e3'",
-        "--redis|http://x:1|--redis must look like redis://host:port/db, got 'http://x:1'",
-        "--redis|redis://|--redis must look like redis://host:port/db, got 'redis://'",
+        "--redis|http://x:1|--redis must look like redis://host:port/db or redis-sentinel://host:port[,host:port]/mastername, got 'http://x:1'",
+        "--redis|redis://|--redis must look like redis://host:port/db or redis-sentinel://host:port[,host:port]/mastername, got 'redis://'",
+        "--redis|redis-sentinel://a:1,b/m|--redis must look like redis://host:port/db or redis-sentinel://host:port[,host:port]/mastername, got 'redis-sentinel://a:1,b/m'",
         "--max-messages|0|--max-messages must be a whole number from 1 to 1000000, got '0'",
         "--host|' '|--host must be a host name or address, got ' '",
     })
