@@ -3,7 +3,6 @@ package nodecast;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Duration;
-import java.util.Map;
 
 /** {@code GET /wait} (answers or parks) and {@code GET /since} (answers at once). */
 final class MessagesHandler implements HttpHandler {
@@ -35,15 +34,13 @@ final class MessagesHandler implements HttpHandler {
         }
         String currentLog = broadcaster.logId();
         if (currentLog != null && !query.follows(currentLog)) {
-            Replies.json(exchange, 409, Map.of(
-                    "error", "the log you were following is gone (cleared store or restarted server); start again from id 0",
-                    "log", currentLog));
+            Replies.logGone(exchange, currentLog);
             return;
         }
         if (waitTimeout == null) {
-            ParkedRequest.answerNow(exchange, broadcaster, query.id());
+            ParkedRequest.answerNow(exchange, broadcaster, query);
         } else {
-            ParkedRequest.park(exchange, broadcaster, query.id(), waitTimeout);
+            ParkedRequest.park(exchange, broadcaster, query, waitTimeout);
         }
     }
 }

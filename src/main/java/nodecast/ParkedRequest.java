@@ -31,33 +31,35 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 final class ParkedRequest implements Waiter {
     private final HttpServerExchange exchange;
     private final Broadcaster broadcaster;
+    private final MessageQuery query;
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Touched only on the IO thread. */
     private XnioExecutor.Key timer;
     private ConduitStreamSourceChannel watchedSocket;
 
-    private ParkedRequest(HttpServerExchange exchange, Broadcaster broadcaster) {
+    private ParkedRequest(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query) {
         this.exchange = exchange;
         this.broadcaster = broadcaster;
+        this.query = query;
     }
 
-    /** Parks {@code exchange} for messages from id {@code from} on. Call from the handler, on the IO thread. */
-    static void park(HttpServerExchange exchange, Broadcaster broadcaster, long from, Duration timeout) {
-        ParkedRequest request = new ParkedRequest(exchange, broadcaster);
+    /** Parks {@code exchange} for the messages {@code query} asks for. Call from the handler, on the IO thread. */
+    static void park(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Duration timeout) {
+        ParkedRequest request = new ParkedRequest(exchange, broadcaster, query);
         // Dispatching keeps the exchange open after the handler returns; the task runs right after, on this thread.
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> request.start(from, timeout));
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> request.start(timeout));
     }
 
-    /** Answers {@code exchange} with the messages from id {@code from} on, without waiting for more. */
-    static void answerNow(HttpServerExchange exchange, Broadcaster broadcaster, long from) {
-        ParkedRequest request = new ParkedRequest(exchange, broadcaster);
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> broadcaster.read(from, request));
+    /** Answers {@code exchange} with the messages {@code query} asks for, without waiting for more. */
+    static void answerNow(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query) {
+        ParkedRequest request = new ParkedRequest(exchange, broadcaster, query);
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> broadcaster.read(query.id(), request));
     }
 
-    private void start(long from, Duration timeout) {
+    private void start(Duration timeout) {
         timer = exchange.getIoThread().executeAfter(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
         watchForDisconnect();
-        broadcaster.await(from, this);
+        broadcaster.await(query.id(), this);
     }
 
     @Override
@@ -68,7 +70,7 @@ final class ParkedRequest implements Waiter {
                 if (broadcaster.isClosing()) {
                     exchange.setPersistent(false); // so the client's next poll opens a connection to another instance
                 }
-                Replies.batch(exchange, batch);
+                answer(batch);
             });
         }
     }
@@ -93,7 +95,19 @@ final class ParkedRequest implements Waiter {
         if (finished.compareAndSet(false, true)) {
             broadcaster.remove(this);
             tearDown();
-            Replies.batch(exchange, broadcaster.emptyBatch());
+            answer(broadcaster.emptyBatch());
+        }
+    }
+
+    /**
+     * The log can be replaced while a request waits (Redis lost its data). A client that named the
+     * log it follows must not get ids of another log as if they were the next ones of its own.
+     */
+    private void answer(Batch batch) {
+        if (batch.logId() != null && !query.follows(batch.logId())) {
+            Replies.logGone(exchange, batch.logId());
+        } else {
+            Replies.batch(exchange, batch);
         }
     }
 

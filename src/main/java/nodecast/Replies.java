@@ -24,6 +24,13 @@ final class Replies {
         exchange.getResponseSender().send(batch.body());
     }
 
+    /** 409: the client's ids belong to a log that is gone; it must start again from id 0 of {@code currentLog}. */
+    static void logGone(HttpServerExchange exchange, String currentLog) {
+        json(exchange, 409, Map.of(
+                "error", "the log you were following is gone (emptied store or restarted server); start again from id 0",
+                "log", currentLog));
+    }
+
     static void json(HttpServerExchange exchange, int status, Object body) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders()

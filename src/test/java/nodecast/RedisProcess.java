@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A real {@code redis-server} of the test's own, on a free port with a scratch directory, so
@@ -24,21 +26,51 @@ import java.time.Instant;
 final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
+    private final List<String> options;
     private Process process;
 
-    private RedisProcess(int port, Path dir) {
+    private RedisProcess(int port, Path dir, List<String> options) {
         this.port = port;
         this.dir = dir;
+        this.options = options;
     }
 
+    /** A Redis that keeps nothing on disk. */
     static RedisProcess start() {
+        return start("--save", "", "--appendonly", "no");
+    }
+
+    /** A Redis with more options, e.g. {@code --appendonly yes --appendfsync always} to survive a crash. */
+    static RedisProcess start(String... options) {
         String binary = findRedisServer();
         try {
-            RedisProcess redis = new RedisProcess(freePort(), Files.createTempDirectory("nodecast-redis"));
+            RedisProcess redis = new RedisProcess(freePort(), Files.createTempDirectory("nodecast-redis"), List.of(options));
             redis.launch(binary);
             return redis;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server", e);
+        }
+    }
+
+    /** A Sentinel watching the master at {@code masterPort} under {@code name}, deciding alone (quorum 1) and fast. */
+    static RedisProcess sentinel(int masterPort, String name) {
+        String binary = findRedisServer();
+        try {
+            int port = freePort();
+            Path dir = Files.createTempDirectory("nodecast-sentinel");
+            Path config = dir.resolve("sentinel.conf");
+            Files.writeString(config, String.join("\n",
+                    "port " + port,
+                    "bind 127.0.0.1",
+                    "sentinel monitor " + name + " 127.0.0.1 " + masterPort + " 1",
+                    "sentinel down-after-milliseconds " + name + " 1000",
+                    "sentinel failover-timeout " + name + " 4000",
+                    ""));
+            RedisProcess sentinel = new RedisProcess(port, dir, List.of(config.toString(), "--sentinel"));
+            sentinel.launch(binary);
+            return sentinel;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start a sentinel", e);
         }
     }
 
@@ -64,8 +96,14 @@ final class RedisProcess implements AutoCloseable {
     }
 
     private void launch(String binary) throws IOException {
-        process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString())
+        List<String> command = new ArrayList<>(List.of(binary));
+        if (options.contains("--sentinel")) {
+            command.addAll(options);
+        } else {
+            command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString()));
+            command.addAll(options);
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
@@ -89,23 +127,43 @@ final class RedisProcess implements AutoCloseable {
 
     /** Sends one inline command and returns the first reply line, or "" if Redis cannot be reached. */
     String command(String inline) {
+        return reply(inline, false);
+    }
+
+    /** Sends one inline command whose reply is a bulk string (like INFO) and returns that string, or "". */
+    String bulk(String inline) {
+        return reply(inline, true);
+    }
+
+    private String reply(String inline, boolean bulk) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(2_000);
             OutputStream out = socket.getOutputStream();
             out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
-                line.append((char) c);
+            String first = readLine(in);
+            if (!bulk || !first.startsWith("$")) {
+                return first;
             }
-            return line.toString().strip();
+            return new String(in.readNBytes(Integer.parseInt(first.substring(1))), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
     }
 
-    /** Stops Redis (as a crash would: nothing saved); {@link #restart()} brings it back, empty, on the same port. */
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+            line.append((char) c);
+        }
+        return line.toString().strip();
+    }
+
+    /**
+     * Stops Redis as a crash would. {@link #restart()} brings it back on the same port with the
+     * same options: empty, unless it was started with an append-only file.
+     */
     void stop() {
         process.destroyForcibly();
         try {

@@ -1,0 +1,178 @@
+package nodecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Several instances on one Redis, and the faults of production: Redis crashing, an instance stopping, data lost, failover. */
+class ScaleOutTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private static List<URI> bases(TestServer... servers) {
+        return Stream.of(servers).map(s -> URI.create("http://127.0.0.1:" + s.port())).toList();
+    }
+
+    /** Publishes {@code text}, retrying on any instance until one answers 201, as a careful publisher would. */
+    private static void publishUntilAcknowledged(List<TestServer> servers, String text) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        for (int attempt = 0; ; attempt++) {
+            TestServer server = servers.get(attempt % servers.size());
+            try {
+                HttpResponse<String> response = server.postJson("/submit-message", "text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
+                if (response.statusCode() == 201) {
+                    return;
+                }
+                assertEquals(503, response.statusCode(), response.body());
+            } catch (java.io.UncheckedIOException e) {
+                // that instance is down: try the next
+            }
+            assertTrue(System.nanoTime() < deadline, "no instance accepted '" + text + "'");
+            sleep(50);
+        }
+    }
+
+    private static void awaitTrue(Supplier<Boolean> condition, String what) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.get()) {
+            assertTrue(System.nanoTime() < deadline, what);
+            sleep(20);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<String> texts(String prefix, int count) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            texts.add(prefix + " " + i);
+        }
+        return texts;
+    }
+
+    @Test
+    void acknowledged_publishes_survive_a_redis_crash_and_reach_every_viewer_once_in_order() throws Exception {
+        try (RedisProcess redis = RedisProcess.start("--appendonly", "yes", "--appendfsync", "always", "--save", "");
+             TestServer a = TestServer.start(redis.uri());
+             TestServer b = TestServer.start(redis.uri());
+             Viewer onA = Viewer.follow(bases(a, b));
+             Viewer onB = Viewer.follow(bases(b, a))) {
+            List<String> published = texts("crash", 60);
+            for (String text : published) {
+                if (text.equals("crash 20")) {
+                    redis.stop();
+                    assertEquals(503, a.postJson("/submit-message", "text=lost").statusCode(), "nothing is acknowledged while Redis is down");
+                    awaitTrue(() -> a.get("/readyz").statusCode() == 503, "readiness reports Redis gone");
+                    redis.restart();
+                }
+                publishUntilAcknowledged(List.of(a, b), text);
+            }
+            for (Viewer viewer : List.of(onA, onB)) {
+                viewer.awaitCount(published.size(), PATIENCE);
+                assertEquals(published, viewer.texts(), "every acknowledged message once, in order");
+                List<Long> ids = viewer.seen().stream().map(Viewer.Seen::id).toList();
+                assertEquals(Stream.iterate(0L, i -> i + 1).limit(published.size()).toList(), ids);
+            }
+            assertEquals(200, a.get("/readyz").statusCode(), "the instance recovered by itself");
+        }
+    }
+
+    @Test
+    void viewers_on_a_stopped_instance_move_to_another_and_miss_nothing() {
+        try (RedisProcess redis = RedisProcess.start()) {
+            TestServer a = TestServer.start(redis.uri(), Duration.ofSeconds(20));
+            try (TestServer b = TestServer.start(redis.uri(), Duration.ofSeconds(20))) {
+                List<Viewer> viewers = Stream.generate(() -> Viewer.follow(bases(a, b))).limit(5).toList();
+                a.publish("before 0");
+                a.publish("before 1");
+                viewers.forEach(v -> v.awaitCount(2, PATIENCE));
+                awaitTrue(() -> a.server.broadcaster().parkedCount() == viewers.size(), "viewers parked on a");
+
+                long stopping = System.nanoTime();
+                a.close();
+                assertTrue(Duration.ofNanos(System.nanoTime() - stopping).toMillis() < 5_000, "shutdown took too long");
+                List<String> after = texts("after", 5);
+                awaitTrue(() -> b.server.broadcaster().parkedCount() == viewers.size(), "viewers re-parked on b");
+                after.forEach(b::publish);
+
+                List<String> expected = new ArrayList<>(List.of("before 0", "before 1"));
+                expected.addAll(after);
+                for (Viewer viewer : viewers) {
+                    viewer.awaitCount(expected.size(), PATIENCE);
+                    assertEquals(expected, viewer.texts());
+                    viewer.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void flushing_redis_under_parked_viewers_makes_them_resync_rather_than_hang() {
+        try (RedisProcess redis = RedisProcess.start();
+             TestServer a = TestServer.start(redis.uri());
+             TestServer b = TestServer.start(redis.uri());
+             Viewer viewer = Viewer.follow(bases(a))) {
+            texts("old", 5).forEach(b::publish);
+            viewer.awaitCount(5, PATIENCE);
+            String oldLog = viewer.seen().get(0).log();
+
+            assertEquals("+OK", redis.command("FLUSHALL"));
+            b.publish("new 0");
+
+            viewer.awaitCount(6, PATIENCE);
+            Viewer.Seen latest = viewer.seen().get(5);
+            assertEquals(new Viewer.Seen(latest.log(), 0, "new 0"), latest, "the viewer started again from id 0 of the new log");
+            assertTrue(!latest.log().equals(oldLog));
+        }
+    }
+
+    @Test
+    void a_sentinel_failover_keeps_every_acknowledged_publish() throws Exception {
+        // Writes are refused unless a replica is connected, so nothing acknowledged lives only on the master.
+        String[] replicated = {"--save", "", "--appendonly", "no", "--min-replicas-to-write", "1", "--min-replicas-max-lag", "5"};
+        try (RedisProcess master = RedisProcess.start(replicated)) {
+            String[] replica = Stream.concat(Stream.of(replicated), Stream.of("--replicaof", "127.0.0.1", Integer.toString(master.port())))
+                    .toArray(String[]::new);
+            try (RedisProcess first = RedisProcess.start(replica);
+                 RedisProcess second = RedisProcess.start(replica);
+                 RedisProcess sentinel = RedisProcess.sentinel(master.port(), "nodecast-test")) {
+                awaitTrue(() -> replicasOf(master) == 2, "replicas attached");
+                URI uri = URI.create("redis-sentinel://127.0.0.1:" + sentinel.port() + "/nodecast-test");
+                try (TestServer server = TestServer.start(TestServer.config(uri, TestServer.WAIT_TIMEOUT, 0), java.time.Clock.systemUTC());
+                     Viewer viewer = Viewer.follow(bases(server))) {
+                    List<String> published = texts("failover", 30);
+                    for (String text : published) {
+                        if (text.equals("failover 10")) {
+                            master.stop();
+                        }
+                        publishUntilAcknowledged(List.of(server), text);
+                    }
+                    viewer.awaitCount(published.size(), PATIENCE);
+                    assertEquals(published, viewer.texts());
+                    assertEquals(1, viewer.seen().stream().map(Viewer.Seen::log).distinct().count(), "the log survived the failover");
+                }
+            }
+        }
+    }
+
+    private static int replicasOf(RedisProcess redis) {
+        String info = redis.bulk("INFO replication");
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("connected_slaves:(\\d+)").matcher(info);
+        return count.find() ? Integer.parseInt(count.group(1)) : 0;
+    }
+}
