@@ -43,6 +43,14 @@ class ConfigTest {
     }
 
     @Test
+    void a_sentinel_group_is_named_by_its_sentinels_and_master() {
+        Config config = parse("--redis", "redis-sentinel://10.0.0.1:26379,10.0.0.2:26379/mymaster");
+        assertEquals("redis-sentinel", config.redis().getScheme());
+        assertEquals("10.0.0.1:26379,10.0.0.2:26379", config.redis().getAuthority());
+        assertEquals("/mymaster", config.redis().getPath());
+    }
+
+    @Test
     void environment_variables_set_options_and_flags_win_over_them() {
         Map<String, String> env = Map.of("NODECAST_PORT", "7000", "NODECAST_WAIT_TIMEOUT", "3", "NODECAST_REDIS", "redis://r:1/0");
         Config fromEnv = Config.parse(List.of(), env);

@@ -224,6 +224,16 @@ class HttpApiTest {
         assertTrue(status.startsWith("HTTP/1.1 404") || status.startsWith("HTTP/1.1 400") || status.startsWith("HTTP/1.1 403"), path + " -> " + status);
     }
 
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_running_server_is_live_and_ready(Store store) {
+        TestServer s = start(store);
+        assertEquals(200, s.get("/healthz").statusCode());
+        HttpResponse<String> ready = s.get("/readyz");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"ready\":true"), ready.body());
+    }
+
     @org.junit.jupiter.api.Test
     void the_page_loads_jquery_from_the_webjar_by_version() {
         TestServer s = start(Store.MEMORY);
