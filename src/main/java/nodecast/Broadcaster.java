@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
 final class Broadcaster implements MessageLog.Listener {
     private final MessageLog log;
     private final Executor blocking;
+    private final Metrics metrics;
     private final int batchLimit;
 
     private final Object lock = new Object();
@@ -35,14 +36,17 @@ final class Broadcaster implements MessageLog.Listener {
     private final Map<Waiter, Long> parkedAt = new HashMap<>();
     private String logId;
     private Batch empty = Batch.of(null, List.of());
+    /** {@code parkedAt.size()}, readable without the lock by the admission check of every /wait. */
+    private volatile int parkedCount;
     /** False until the log's first sync: until then the tail says nothing about the log. */
     private boolean synced;
     /** Set on shutdown, under the lock: nothing parks any more, so every viewer goes to re-poll elsewhere. */
     private volatile boolean closing;
 
-    Broadcaster(MessageLog log, Executor blocking, int tailCapacity, int batchLimit) {
+    Broadcaster(MessageLog log, Executor blocking, Metrics metrics, int tailCapacity, int batchLimit) {
         this.log = log;
         this.blocking = blocking;
+        this.metrics = metrics;
         this.batchLimit = batchLimit;
         this.tail = new MessageRing(tailCapacity);
     }
@@ -103,6 +107,7 @@ final class Broadcaster implements MessageLog.Listener {
     void remove(Waiter waiter) {
         synchronized (lock) {
             Long at = parkedAt.remove(waiter);
+            parkedCount = parkedAt.size();
             if (at != null) {
                 Set<Waiter> bucket = parkedById.get(at);
                 bucket.remove(waiter);
@@ -114,9 +119,7 @@ final class Broadcaster implements MessageLog.Listener {
     }
 
     int parkedCount() {
-        synchronized (lock) {
-            return parkedAt.size();
-        }
+        return parkedCount;
     }
 
     /** The log id viewers should hold now; null before the first sync. */
@@ -135,6 +138,7 @@ final class Broadcaster implements MessageLog.Listener {
 
     @Override
     public boolean onAppended(Message message) {
+        long started = System.nanoTime();
         List<Runnable> wakeUps;
         synchronized (lock) {
             if (!synced || message.id() < tail.end()) {
@@ -146,7 +150,10 @@ final class Broadcaster implements MessageLog.Listener {
             tail.add(message);
             wakeUps = takeReady();
         }
-        wakeUps.forEach(Runnable::run);
+        if (!wakeUps.isEmpty()) {
+            wakeUps.forEach(Runnable::run);
+            metrics.fannedOut(System.nanoTime() - started);
+        }
         return true;
     }
 
@@ -185,6 +192,7 @@ final class Broadcaster implements MessageLog.Listener {
     private void park(long from, Waiter waiter) {
         parkedById.computeIfAbsent(from, id -> new LinkedHashSet<>()).add(waiter);
         parkedAt.put(waiter, from);
+        parkedCount = parkedAt.size();
     }
 
     /** Unparks every waiter the tail can now answer; returns the answers, to run outside the lock. */
@@ -204,6 +212,7 @@ final class Broadcaster implements MessageLog.Listener {
             }
         }
         ready.clear();
+        parkedCount = parkedAt.size();
         return wakeUps;
     }
 
@@ -211,6 +220,7 @@ final class Broadcaster implements MessageLog.Listener {
         List<Waiter> waiters = new ArrayList<>(parkedAt.keySet());
         parkedAt.clear();
         parkedById.clear();
+        parkedCount = 0;
         Batch batch = empty;
         return List.of(() -> waiters.forEach(w -> w.deliver(batch)));
     }

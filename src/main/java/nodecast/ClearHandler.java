@@ -7,29 +7,31 @@ import java.util.Map;
 /** {@code POST /clear-messages}: empties the log. Ids carry on, so viewers holding one lose nothing new. */
 final class ClearHandler implements HttpHandler {
     private final MessageLog log;
+    private final PublishGate gate;
     private final FormPage form;
 
-    ClearHandler(MessageLog log, FormPage form) {
+    ClearHandler(MessageLog log, PublishGate gate, FormPage form) {
         this.log = log;
+        this.gate = gate;
         this.form = form;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        PublishRequest.read(exchange, form, fields -> clear(exchange));
+        gate.admit(exchange, fields -> clear(exchange, fields));
     }
 
-    private void clear(HttpServerExchange exchange) {
+    private void clear(HttpServerExchange exchange, FormBody fields) {
         try {
             log.clear();
         } catch (LogUnavailableException e) {
-            PublishRequest.reject(exchange, form, 503, "log not cleared: " + e.getMessage());
+            gate.reject(exchange, 503, "log not cleared: " + e.getMessage(), fields);
             return;
         }
         if (Replies.wantsJson(exchange)) {
             Replies.json(exchange, 200, Map.of("cleared", true));
         } else {
-            Replies.html(exchange, 200, form.withNotice("All messages cleared."));
+            Replies.html(exchange, 200, form.render(FormPage.Notice.info("All messages cleared."), gate.keyToKeep(exchange, fields)));
         }
     }
 }

@@ -12,9 +12,15 @@ import java.util.function.Function;
  * Everything nodecast can be told at start-up, with every default in one place. Each flag can
  * also be set by an environment variable; a flag wins over its variable.
  */
-record Config(String host, int port, URI redis, Duration waitTimeout, int maxMessages, int maxMessageLength) {
+record Config(String host, int port, URI redis, Duration waitTimeout, int maxMessages, int maxMessageLength,
+        String publishKey, boolean openPublishing, int maxBodyBytes, int maxHeaderBytes, int maxWaiters,
+        int publishRate, String corsOrigin, int adminPort) {
 
-    static final Config DEFAULTS = new Config("127.0.0.1", 8000, null, Duration.ofSeconds(10), 10_000, 2_000);
+    /** {@code adminPort} when health and metrics share the main port. */
+    static final int NO_ADMIN_PORT = -1;
+
+    static final Config DEFAULTS = new Config("127.0.0.1", 8000, null, Duration.ofSeconds(10), 10_000, 2_000,
+            null, false, 64 * 1024, 16 * 1024, 50_000, 10, null, NO_ADMIN_PORT);
 
     /** Thrown for a bad command line or environment; its message is one line for the operator. */
     static final class Invalid extends RuntimeException {
@@ -34,7 +40,15 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
             new Option("--redis", "NODECAST_REDIS", "URL", "Redis holding the message log: redis://host:port/db, or redis-sentinel://host:port[,host:port]/mastername (default: in memory)"),
             new Option("--wait-timeout", "NODECAST_WAIT_TIMEOUT", "SECONDS", "how long /wait holds a request before answering [] (default 10; fractions allowed; at most 60)"),
             new Option("--max-messages", "NODECAST_MAX_MESSAGES", "N", "messages kept in the log; older ones are dropped (default 10000)"),
-            new Option("--max-message-length", "NODECAST_MAX_MESSAGE_LENGTH", "N", "longest message accepted, in characters (default 2000)"));
+            new Option("--max-message-length", "NODECAST_MAX_MESSAGE_LENGTH", "N", "longest message accepted, in characters (default 2000)"),
+            new Option("--publish-key", "NODECAST_PUBLISH_KEY", "KEY", "key publishers must give (default: a random one, printed at start-up)"),
+            new Option("--open-publishing", "NODECAST_OPEN_PUBLISHING", "true|false", "let anyone publish and clear, without a key (default false)"),
+            new Option("--max-body-bytes", "NODECAST_MAX_BODY_BYTES", "N", "largest request body accepted (default 65536)"),
+            new Option("--max-header-bytes", "NODECAST_MAX_HEADER_BYTES", "N", "largest request head (request line and headers) accepted (default 16384)"),
+            new Option("--max-waiters", "NODECAST_MAX_WAITERS", "N", "most /wait requests parked at once; beyond it 503 (default 50000)"),
+            new Option("--publish-rate", "NODECAST_PUBLISH_RATE", "N", "publishes and clears per second from one client address; beyond it 429 (default 10)"),
+            new Option("--cors-origin", "NODECAST_CORS_ORIGIN", "ORIGIN", "origin allowed to read /wait and /since from other sites, e.g. https://example.org (default: none)"),
+            new Option("--admin-port", "NODECAST_ADMIN_PORT", "PORT", "serve /healthz, /readyz and /metrics on this port instead of the main one (default: the main port)"));
 
     static String usage() {
         StringBuilder text = new StringBuilder("Usage: java -jar nodecast.jar [options]\n\nOptions (each also read from the environment variable shown):\n");
@@ -59,7 +73,10 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
             if (OPTIONS.stream().noneMatch(o -> o.flag.equals(flag))) {
                 throw new Invalid("unknown option " + flag + " (see --help)");
             }
-            if (arg.contains("=")) {
+            if (flag.equals("--open-publishing") && !arg.contains("=")
+                    && (i + 1 == args.size() || args.get(i + 1).startsWith("--"))) {
+                given.put(flag, "true"); // a switch: --open-publishing alone means true
+            } else if (arg.contains("=")) {
                 given.put(flag, arg.substring(arg.indexOf('=') + 1));
             } else if (i + 1 < args.size()) {
                 given.put(flag, args.get(++i));
@@ -74,7 +91,15 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
                 value(given, "--redis", d.redis, Config::redisUri),
                 value(given, "--wait-timeout", d.waitTimeout, Config::seconds),
                 value(given, "--max-messages", d.maxMessages, v -> wholeNumber(v, 1, 1_000_000)),
-                value(given, "--max-message-length", d.maxMessageLength, v -> wholeNumber(v, 1, 100_000)));
+                value(given, "--max-message-length", d.maxMessageLength, v -> wholeNumber(v, 1, 100_000)),
+                value(given, "--publish-key", d.publishKey, Config::publishKey),
+                value(given, "--open-publishing", d.openPublishing, Config::bool),
+                value(given, "--max-body-bytes", d.maxBodyBytes, v -> wholeNumber(v, 1_024, 16 * 1024 * 1024)),
+                value(given, "--max-header-bytes", d.maxHeaderBytes, v -> wholeNumber(v, 1_024, 1024 * 1024)),
+                value(given, "--max-waiters", d.maxWaiters, v -> wholeNumber(v, 1, 10_000_000)),
+                value(given, "--publish-rate", d.publishRate, v -> wholeNumber(v, 1, 1_000_000)),
+                value(given, "--cors-origin", d.corsOrigin, Config::origin),
+                value(given, "--admin-port", d.adminPort, v -> wholeNumber(v, 0, 65_535)));
     }
 
     private static <T> T value(Map<String, String> given, String flag, T fallback, Function<String, T> parser) {
@@ -92,6 +117,27 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
     private static String host(String text) {
         if (text.isEmpty() || text.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("must be a host name or address");
+        }
+        return text;
+    }
+
+    private static String publishKey(String text) {
+        if (text.length() < 16 || !text.matches("[\\x21-\\x7e]+")) {
+            throw new IllegalArgumentException("must be at least 16 printable characters, without spaces");
+        }
+        return text;
+    }
+
+    private static boolean bool(String text) {
+        if (!text.equals("true") && !text.equals("false")) {
+            throw new IllegalArgumentException("must be true or false");
+        }
+        return Boolean.parseBoolean(text);
+    }
+
+    private static String origin(String text) {
+        if (!text.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+            throw new IllegalArgumentException("must be an origin like https://example.org or http://host:8080");
         }
         return text;
     }

@@ -5,32 +5,51 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The publisher form ({@code web/message-form.html}), with a notice of what the last post did. */
+/**
+ * The publisher form ({@code web/message-form.html}), with a notice of what the last post did
+ * and, when publishing needs a key, the key field filled with the key the publisher last gave.
+ */
 final class FormPage {
     private static final String NOTICE_SLOT = "<!-- notice -->";
-    private final String template;
+    private static final String KEY_SLOT = "<!-- key -->";
 
-    FormPage() {
+    /** What the page says above the form: nothing, what a post did, or why it was refused. */
+    record Notice(String text, boolean error) {
+        static final Notice NONE = new Notice(null, false);
+
+        static Notice info(String text) {
+            return new Notice(text, false);
+        }
+
+        static Notice error(String text) {
+            return new Notice(text, true);
+        }
+    }
+
+    private final String template;
+    private final boolean keyRequired;
+
+    FormPage(boolean keyRequired) {
+        this.keyRequired = keyRequired;
         try (InputStream in = FormPage.class.getResourceAsStream("/web/message-form.html")) {
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (!template.contains(NOTICE_SLOT)) {
-            throw new IllegalStateException("message-form.html has no " + NOTICE_SLOT);
+        if (!template.contains(NOTICE_SLOT) || !template.contains(KEY_SLOT)) {
+            throw new IllegalStateException("message-form.html lacks " + NOTICE_SLOT + " or " + KEY_SLOT);
         }
     }
 
-    String render() {
-        return template.replace(NOTICE_SLOT, "");
-    }
-
-    String withNotice(String notice) {
-        return template.replace(NOTICE_SLOT, "<p class=\"notice\" role=\"status\">" + escape(notice) + "</p>");
-    }
-
-    String withError(String error) {
-        return template.replace(NOTICE_SLOT, "<p class=\"error\" role=\"alert\">" + escape(error) + "</p>");
+    /** {@code key}: the publisher key to fill in, or null. */
+    String render(Notice notice, String key) {
+        String noticeHtml = notice.text() == null ? ""
+                : notice.error() ? "<p class=\"error\" role=\"alert\">" + escape(notice.text()) + "</p>"
+                : "<p class=\"notice\" role=\"status\">" + escape(notice.text()) + "</p>";
+        String keyHtml = !keyRequired ? ""
+                : "<label for=\"key\">Publisher key</label>\n    <input type=\"password\" id=\"key\" name=\"key\" required"
+                + " autocomplete=\"current-password\" value=\"" + escape(key == null ? "" : key) + "\">";
+        return template.replace(NOTICE_SLOT, noticeHtml).replace(KEY_SLOT, keyHtml);
     }
 
     private static String escape(String text) {

@@ -4,12 +4,15 @@ import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.PathHandler;
+import io.undertow.util.Headers;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +31,15 @@ final class NodecastServer implements AutoCloseable {
     private final XnioWorker worker;
     private final Broadcaster broadcaster;
     private final Undertow undertow;
+    /** Serves health and metrics when {@code --admin-port} is set; else null. */
+    private final Undertow admin;
+    private final String generatedKey;
 
     private NodecastServer(Config config, Clock clock) throws IOException {
+        Metrics metrics = new Metrics();
         log = config.redis() == null
                 ? new MemoryMessageLog(config.maxMessages(), clock)
-                : new RedisMessageLog(config.redis(), config.maxMessages(), clock);
+                : new RedisMessageLog(config.redis(), config.maxMessages(), clock, metrics);
         int cores = Runtime.getRuntime().availableProcessors();
         worker = Xnio.getInstance().createWorker(OptionMap.builder()
                 .set(Options.WORKER_IO_THREADS, cores)
@@ -41,19 +48,31 @@ final class NodecastServer implements AutoCloseable {
                 .set(Options.WORKER_TASK_MAX_THREADS, 8 * cores)
                 .set(Options.TCP_NODELAY, true)
                 .getMap());
-        broadcaster = new Broadcaster(log, worker, config.maxMessages(), BATCH_LIMIT);
-        FormPage form = new FormPage();
+        broadcaster = new Broadcaster(log, worker, metrics, config.maxMessages(), BATCH_LIMIT);
+        metrics.watchParked(broadcaster::parkedCount);
+
+        generatedKey = config.openPublishing() || config.publishKey() != null ? null : PublisherKey.generate();
+        PublisherKey key = config.openPublishing() ? PublisherKey.open()
+                : PublisherKey.required(generatedKey != null ? generatedKey : config.publishKey());
+        FormPage form = new FormPage(!key.isOpen());
+        PublishGate gate = new PublishGate(form, key, new PublishRateLimit(config.publishRate(), System::nanoTime), config.maxBodyBytes());
         ClassLoader classes = NodecastServer.class.getClassLoader();
 
-        HttpHandler routes = Handlers.path(staticFiles(classes, "web/"))
-                .addExactPath("/wait", MethodFilter.get(MessagesHandler.waiting(broadcaster, config.waitTimeout())))
-                .addExactPath("/since", MethodFilter.get(MessagesHandler.immediate(broadcaster)))
-                .addExactPath("/message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200, form.render())))
-                .addExactPath("/submit-message", MethodFilter.post(new SubmitHandler(log, form, config.maxMessageLength())))
-                .addExactPath("/clear-messages", MethodFilter.post(new ClearHandler(log, form)))
-                .addExactPath("/healthz", MethodFilter.get(HealthHandler.live()))
-                .addExactPath("/readyz", MethodFilter.get(HealthHandler.ready(log, broadcaster, broadcaster::isClosing)))
+        PathHandler routes = Handlers.path(staticFiles(classes, "web/"))
+                .addExactPath("/wait", MethodFilter.get(MessagesHandler.waiting(broadcaster, metrics, config.waitTimeout(), config.maxWaiters())))
+                .addExactPath("/since", MethodFilter.get(MessagesHandler.immediate(broadcaster, metrics)))
+                .addExactPath("/message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200,
+                        form.render(FormPage.Notice.NONE, exchange.getQueryParameters().getOrDefault("key", new ArrayDeque<>()).peekFirst()))))
+                .addExactPath("/submit-message", MethodFilter.post(new SubmitHandler(log, gate, form, metrics, config.maxMessageLength())))
+                .addExactPath("/clear-messages", MethodFilter.post(new ClearHandler(log, gate, form)))
                 .addPrefixPath("/webjars", staticFiles(classes, "META-INF/resources/webjars/"));
+        PathHandler operations = config.adminPort() == Config.NO_ADMIN_PORT ? routes : Handlers.path();
+        operations.addExactPath("/healthz", MethodFilter.get(HealthHandler.live()))
+                .addExactPath("/readyz", MethodFilter.get(HealthHandler.ready(log, broadcaster, broadcaster::isClosing)))
+                .addExactPath("/metrics", MethodFilter.get(exchange -> {
+                    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    exchange.getResponseSender().send(metrics.scrape());
+                }));
 
         long idleMillis = config.waitTimeout().toMillis() + 30_000;
         undertow = Undertow.builder()
@@ -65,9 +84,14 @@ final class NodecastServer implements AutoCloseable {
                 // A parked request is idle by design: only drop connections idle well past the wait timeout.
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) idleMillis)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleMillis)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, PublishRequest.MAX_BODY_BYTES)
-                .setHandler(closeConnectionsWhenClosing(routes))
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, config.maxHeaderBytes())
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) config.maxBodyBytes())
+                .setHandler(withCommonHeaders(routes, config, metrics))
+                .build();
+        admin = config.adminPort() == Config.NO_ADMIN_PORT ? null : Undertow.builder()
+                .setWorker(worker)
+                .addHttpListener(config.adminPort(), config.host())
+                .setHandler(operations)
                 .build();
     }
 
@@ -82,21 +106,38 @@ final class NodecastServer implements AutoCloseable {
         server.log.start(server.broadcaster);
         try {
             server.undertow.start();
+            if (server.admin != null) {
+                server.admin.start();
+            }
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
         LOG.info("nodecast listening on http://{}:{}/ with the {}", config.host(), server.port(), server.log.describe());
+        if (server.admin != null) {
+            LOG.info("health and metrics on http://{}:{}/metrics", config.host(), server.adminPort());
+        }
+        if (config.openPublishing()) {
+            LOG.warn("publishing is open: anyone who reaches this server can publish and clear messages (--open-publishing)");
+        } else if (server.generatedKey != null) {
+            LOG.info("publish at http://{}:{}/message-form?key={} (a key made for this run; set one with --publish-key)",
+                    config.host(), server.port(), server.generatedKey);
+        }
         return server;
     }
 
-    /** While shutting down, every response closes its connection, so keep-alive clients move to another instance. */
-    private HttpHandler closeConnectionsWhenClosing(HttpHandler next) {
+    /**
+     * Around every request: the security headers, a count of refusals, and on shutdown a closed
+     * connection after each answer, so keep-alive clients move to another instance.
+     */
+    private HttpHandler withCommonHeaders(HttpHandler next, Config config, Metrics metrics) {
+        HttpHandler secured = SecurityHeaders.around(next, config.corsOrigin());
         return exchange -> {
+            exchange.addExchangeCompleteListener(metrics.refusals);
             if (broadcaster.isClosing()) {
                 exchange.setPersistent(false);
             }
-            next.handleRequest(exchange);
+            secured.handleRequest(exchange);
         };
     }
 
@@ -108,6 +149,10 @@ final class NodecastServer implements AutoCloseable {
 
     int port() {
         return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    int adminPort() {
+        return ((InetSocketAddress) admin.getListenerInfo().get(0).getAddress()).getPort();
     }
 
     Broadcaster broadcaster() {
@@ -123,6 +168,9 @@ final class NodecastServer implements AutoCloseable {
     public void close() {
         broadcaster.releaseAll();
         undertow.stop();
+        if (admin != null) {
+            admin.stop();
+        }
         worker.shutdown();
         try {
             if (!worker.awaitTermination(2, TimeUnit.SECONDS)) {

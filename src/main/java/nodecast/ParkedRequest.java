@@ -32,27 +32,29 @@ final class ParkedRequest implements Waiter {
     private final HttpServerExchange exchange;
     private final Broadcaster broadcaster;
     private final MessageQuery query;
+    private final Metrics metrics;
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Touched only on the IO thread. */
     private XnioExecutor.Key timer;
     private ConduitStreamSourceChannel watchedSocket;
 
-    private ParkedRequest(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query) {
+    private ParkedRequest(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics) {
         this.exchange = exchange;
         this.broadcaster = broadcaster;
         this.query = query;
+        this.metrics = metrics;
     }
 
     /** Parks {@code exchange} for the messages {@code query} asks for. Call from the handler, on the IO thread. */
-    static void park(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Duration timeout) {
-        ParkedRequest request = new ParkedRequest(exchange, broadcaster, query);
+    static void park(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics, Duration timeout) {
+        ParkedRequest request = new ParkedRequest(exchange, broadcaster, query, metrics);
         // Dispatching keeps the exchange open after the handler returns; the task runs right after, on this thread.
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> request.start(timeout));
     }
 
     /** Answers {@code exchange} with the messages {@code query} asks for, without waiting for more. */
-    static void answerNow(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query) {
-        ParkedRequest request = new ParkedRequest(exchange, broadcaster, query);
+    static void answerNow(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics) {
+        ParkedRequest request = new ParkedRequest(exchange, broadcaster, query, metrics);
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> broadcaster.read(query.id(), request));
     }
 
@@ -95,6 +97,7 @@ final class ParkedRequest implements Waiter {
         if (finished.compareAndSet(false, true)) {
             broadcaster.remove(this);
             tearDown();
+            metrics.timedOut();
             answer(broadcaster.emptyBatch());
         }
     }
@@ -107,6 +110,7 @@ final class ParkedRequest implements Waiter {
         if (batch.logId() != null && !query.follows(batch.logId())) {
             Replies.logGone(exchange, batch.logId());
         } else {
+            metrics.delivered(batch.messages().size());
             Replies.batch(exchange, batch);
         }
     }
@@ -115,6 +119,7 @@ final class ParkedRequest implements Waiter {
         if (finished.compareAndSet(false, true)) {
             broadcaster.remove(this);
             tearDown();
+            metrics.disconnected();
             IoUtils.safeClose(exchange.getConnection());
         }
     }

@@ -108,6 +108,7 @@ final class RedisMessageLog implements MessageLog {
     private final JedisClientConfig clientConfig;
     private final UnifiedJedis redis;
     private final Clock clock;
+    private final Metrics metrics;
     private final int maxMessages;
     private final AtomicBoolean available = new AtomicBoolean(true);
     private volatile boolean closed;
@@ -124,9 +125,10 @@ final class RedisMessageLog implements MessageLog {
      * {@code redis-sentinel://[user:password@]host:port[,host:port]/mastername} for a master
      * that Sentinel fails over.
      */
-    RedisMessageLog(URI uri, int maxMessages, Clock clock) {
+    RedisMessageLog(URI uri, int maxMessages, Clock clock, Metrics metrics) {
         this.maxMessages = maxMessages;
         this.clock = clock;
+        this.metrics = metrics;
         this.clientConfig = DefaultJedisClientConfig.builder()
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
@@ -342,6 +344,9 @@ final class RedisMessageLog implements MessageLog {
     }
 
     private void markAvailable(boolean now, Exception cause) {
+        if (!now) {
+            metrics.redisError();
+        }
         if (available.getAndSet(now) != now && !closed) {
             if (now) {
                 LOG.info("Redis ({}) is reachable again", where);

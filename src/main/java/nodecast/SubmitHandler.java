@@ -7,38 +7,45 @@ import io.undertow.util.Headers;
 /** {@code POST /submit-message}: validates the {@code text} field and appends it to the log. */
 final class SubmitHandler implements HttpHandler {
     private final MessageLog log;
+    private final PublishGate gate;
     private final FormPage form;
+    private final Metrics metrics;
     private final int maxLength;
 
-    SubmitHandler(MessageLog log, FormPage form, int maxLength) {
+    SubmitHandler(MessageLog log, PublishGate gate, FormPage form, Metrics metrics, int maxLength) {
         this.log = log;
+        this.gate = gate;
         this.form = form;
+        this.metrics = metrics;
         this.maxLength = maxLength;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        PublishRequest.read(exchange, form, fields -> publish(exchange, fields.get("text")));
+        gate.admit(exchange, fields -> publish(exchange, fields));
     }
 
-    private void publish(HttpServerExchange exchange, String text) {
-        String problem = problemWith(text);
+    private void publish(HttpServerExchange exchange, FormBody fields) {
+        String problem = problemWith(fields.get("text"));
         if (problem != null) {
-            PublishRequest.reject(exchange, form, 400, problem);
+            gate.reject(exchange, 400, problem, fields);
             return;
         }
         Message message;
+        long started = System.nanoTime();
         try {
-            message = log.append(text);
+            message = log.append(fields.get("text"));
         } catch (LogUnavailableException e) {
-            PublishRequest.reject(exchange, form, 503, "message not stored: " + e.getMessage());
+            gate.reject(exchange, 503, "message not stored: " + e.getMessage(), fields);
             return;
         }
+        metrics.published(System.nanoTime() - started);
         if (Replies.wantsJson(exchange)) {
             exchange.getResponseHeaders().put(Headers.LOCATION, "/since?id=" + message.id());
             Replies.json(exchange, 201, message);
         } else {
-            Replies.html(exchange, 200, form.withNotice("Done! Message was assigned ID " + message.id()));
+            Replies.html(exchange, 200, form.render(FormPage.Notice.info("Done! Message was assigned ID " + message.id()),
+                    gate.keyToKeep(exchange, fields)));
         }
     }
 

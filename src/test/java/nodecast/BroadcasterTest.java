@@ -30,7 +30,7 @@ class BroadcasterTest {
 
     private void start(int logCapacity, int tailCapacity, int batchLimit) {
         log = new MemoryMessageLog(logCapacity, CLOCK);
-        broadcaster = new Broadcaster(log, blocking, tailCapacity, batchLimit);
+        broadcaster = new Broadcaster(log, blocking, new Metrics(), tailCapacity, batchLimit);
         log.start(broadcaster);
     }
 

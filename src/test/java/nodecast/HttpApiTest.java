@@ -153,6 +153,7 @@ class HttpApiTest {
         assertRefused(s.postJson("/submit-message", "text=a&text=b"), 400, "form field 'text' is given more than once");
         assertRefused(s.postJson("/submit-message", "text=" + "x".repeat(70_000)), 413, "the request body is larger than 65536 bytes");
         assertRefused(s.send(HttpRequest.newBuilder(s.uri("/submit-message")).header("Accept", "application/json")
+                .header("Authorization", "Bearer " + TestServer.KEY)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"x\"}"))),
                 415, "send the form as application/x-www-form-urlencoded");
         HttpResponse<String> get = s.send(HttpRequest.newBuilder(s.uri("/submit-message?text=sneaky")).header("Accept", "application/json").GET());
@@ -177,15 +178,16 @@ class HttpApiTest {
         HttpResponse<String> response = s.send(HttpRequest.newBuilder(s.uri("/submit-message"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-                .POST(HttpRequest.BodyPublishers.ofString("text=%3Cb%3Ehi%3C%2Fb%3E")));
+                .POST(HttpRequest.BodyPublishers.ofString("key=" + TestServer.KEY + "&text=%3Cb%3Ehi%3C%2Fb%3E")));
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         assertTrue(response.body().contains("Message was assigned ID 1"), response.body());
         assertTrue(response.body().contains("name=\"text\""));
 
+        assertTrue(response.body().contains("value=\"" + TestServer.KEY + "\""), "the form keeps the key for the next post");
         HttpResponse<String> empty = s.send(HttpRequest.newBuilder(s.uri("/submit-message"))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
-                .POST(HttpRequest.BodyPublishers.ofString("text=")));
+                .POST(HttpRequest.BodyPublishers.ofString("key=" + TestServer.KEY + "&text=")));
         assertEquals(400, empty.statusCode());
         assertTrue(empty.body().contains("the message is empty"), "a browser sees the reason on the form page");
     }

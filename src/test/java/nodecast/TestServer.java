@@ -20,6 +20,8 @@ import java.util.List;
  */
 final class TestServer implements AutoCloseable {
     static final Duration WAIT_TIMEOUT = Duration.ofMillis(800);
+    /** The publisher key of every test server; {@link #postJson} gives it as a Bearer token. */
+    static final String KEY = "test-publisher-key-0123456789";
     private static final Gson GSON = new Gson();
 
     final NodecastServer server;
@@ -53,9 +55,11 @@ final class TestServer implements AutoCloseable {
         return server;
     }
 
+    /** The defaults, but for a known key and a publish rate no test reaches. */
     static Config config(URI redis, Duration waitTimeout, int port) {
         Config d = Config.DEFAULTS;
-        return new Config("127.0.0.1", port, redis, waitTimeout, d.maxMessages(), d.maxMessageLength());
+        return new Config("127.0.0.1", port, redis, waitTimeout, d.maxMessages(), d.maxMessageLength(),
+                KEY, false, d.maxBodyBytes(), d.maxHeaderBytes(), d.maxWaiters(), 1_000_000, null, Config.NO_ADMIN_PORT);
     }
 
     /** A Redis-backed server answers from its tail only once its subscription has synced. */
@@ -86,6 +90,7 @@ final class TestServer implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(formBody)));
     }
 
