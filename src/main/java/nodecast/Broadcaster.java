@@ -179,14 +179,27 @@ final class Broadcaster implements MessageLog.Listener {
                 logId = recent.logId();
                 empty = Batch.of(logId, List.of());
             }
-            List<Message> messages = recent.messages();
-            tail.reset(messages.subList(Math.max(0, messages.size() - tail.capacity()), messages.size()), recent.nextId());
+            tail.reset(contiguousEnd(recent.messages(), recent.nextId()), recent.nextId());
             synced = true;
             // Waiters of a log that is gone hold ids that mean nothing now: answer them empty,
             // with the new log id, so they start again.
             wakeUps = newLog ? takeAll() : takeReady();
         }
         wakeUps.forEach(Runnable::run);
+    }
+
+    /**
+     * The newest messages that follow on without gap up to {@code nextId}, at most a tail's worth.
+     * A healthy log is exactly that; anything else (a damaged store) is read from the log on demand.
+     */
+    private List<Message> contiguousEnd(List<Message> messages, long nextId) {
+        int first = messages.size();
+        long expected = nextId - 1;
+        while (first > 0 && messages.size() - first < tail.capacity() && messages.get(first - 1).id() == expected) {
+            first--;
+            expected--;
+        }
+        return messages.subList(first, messages.size());
     }
 
     private void park(long from, Waiter waiter) {

@@ -164,9 +164,10 @@ final class RedisMessageLog implements MessageLog {
     @Override
     public Message append(String text) {
         String time = Message.formatTime(clock.instant());
+        long seenBefore = highestNextId.get();
         List<?> result = (List<?>) run(APPEND, Message.toJson(text), time, Integer.toString(maxMessages), CHANNEL);
         Message message = new Message(number(result.get(1)), text, time);
-        noteLog(text(result.get(0)), message.id() + 1);
+        noteLog(text(result.get(0)), message.id() + 1, seenBefore);
         // Tell this instance now rather than when the notification comes back, so the publisher's own
         // next read sees the message. The notification is then a duplicate, which the listener ignores.
         listener.onAppended(message);
@@ -175,8 +176,9 @@ final class RedisMessageLog implements MessageLog {
 
     @Override
     public LogSlice since(long from, int limit) {
+        long seenBefore = highestNextId.get();
         LogSlice slice = read(Long.toString(from), limit);
-        noteLog(slice.logId(), slice.nextId());
+        noteLog(slice.logId(), slice.nextId(), seenBefore);
         return slice;
     }
 
@@ -203,11 +205,12 @@ final class RedisMessageLog implements MessageLog {
      * Checks what a script saw against what this instance knows. A different log id means Redis
      * lost the log (a flush, a failover to an empty replica) and a script made a new one; a
      * sequence lower than one already seen means ids that viewers hold will be handed out again.
-     * Either way the instance resyncs now rather than at the next notification.
+     * Either way the instance resyncs now rather than at the next notification. Only a next id
+     * seen before the script ran counts: scripts running at once finish in any order.
      */
-    private void noteLog(String logId, long nextId) {
+    private void noteLog(String logId, long nextId, long seenBefore) {
         String synced = syncedLogId;
-        if (synced != null && (!synced.equals(logId) || nextId < highestNextId.get())) {
+        if (synced != null && (!synced.equals(logId) || nextId < seenBefore)) {
             resync();
         } else {
             highestNextId.accumulateAndGet(nextId, Math::max);
@@ -216,17 +219,22 @@ final class RedisMessageLog implements MessageLog {
 
     /** Reads the newest messages and hands them to the listener as the whole truth about the log. */
     private synchronized void resync() {
+        long seenBefore = highestNextId.get();
         LogSlice recent = recent(maxMessages);
-        if (recent.logId().equals(syncedLogId) && recent.nextId() < highestNextId.get()) {
+        if (recent.logId().equals(syncedLogId) && recent.nextId() < seenBefore) {
             LOG.warn("the id sequence in Redis went back from {} to {} (data lost in a failover?); starting a new log so viewers resync",
-                    highestNextId.get(), recent.nextId());
+                    seenBefore, recent.nextId());
             run(RENEW, CHANNEL, recent.logId());
             recent = recent(maxMessages);
         } else if (syncedLogId != null && !recent.logId().equals(syncedLogId)) {
             LOG.warn("the log in Redis was replaced (its data was lost); viewers will start again from id 0");
         }
+        if (!recent.logId().equals(syncedLogId)) {
+            highestNextId.set(recent.nextId());
+        } else {
+            highestNextId.accumulateAndGet(recent.nextId(), Math::max);
+        }
         syncedLogId = recent.logId();
-        highestNextId.set(recent.nextId());
         listener.onSynced(recent);
     }
 
@@ -302,6 +310,9 @@ final class RedisMessageLog implements MessageLog {
                 connection.subscribe(attempt, CHANNEL);
             } catch (JedisException | LogUnavailableException e) {
                 markAvailable(false, e);
+            } catch (RuntimeException e) {
+                // A bug or damaged data must not end the subscription for good: log it and subscribe again.
+                LOG.error("the Redis subscription failed; subscribing again", e);
             }
             // After a subscription that worked, the next outage starts its back-off afresh.
             pauseMillis = attempt.synced ? 100 : Math.min(pauseMillis * 2, 2_000);
@@ -371,7 +382,11 @@ final class RedisMessageLog implements MessageLog {
         closed = true;
         Subscription current = subscription;
         if (current != null && current.isSubscribed()) {
-            current.unsubscribe();
+            try {
+                current.unsubscribe();
+            } catch (JedisException e) {
+                // its connection is already gone (Redis is down): nothing to unsubscribe from
+            }
         }
         redis.close();
         if (subscriber != null) {

@@ -142,6 +142,27 @@ class ScaleOutTest {
     }
 
     @Test
+    void a_sequence_that_goes_back_under_the_same_log_makes_viewers_resync_rather_than_miss_messages() {
+        try (RedisProcess redis = RedisProcess.start();
+             TestServer a = TestServer.start(redis.uri());
+             Viewer viewer = Viewer.follow(bases(a))) {
+            texts("before", 5).forEach(a::publish);
+            viewer.awaitCount(5, PATIENCE);
+            String oldLog = viewer.seen().get(0).log();
+
+            // What a failover to a replica that missed the last two writes looks like: same log, lower sequence.
+            assertEquals("+OK", redis.command("SET nodecast:seq 3"));
+            assertEquals(":2", redis.command("ZREMRANGEBYSCORE nodecast:log 3 +inf"));
+            a.publish("after");
+
+            viewer.awaitCount(6, PATIENCE);
+            Viewer.Seen latest = viewer.seen().get(viewer.seen().size() - 1);
+            assertEquals("after", latest.text());
+            assertTrue(!latest.log().equals(oldLog), "viewers were moved to a new log instead of waiting for id 5 to come round again");
+        }
+    }
+
+    @Test
     void a_sentinel_failover_keeps_every_acknowledged_publish() throws Exception {
         // Writes are refused unless a replica is connected, so nothing acknowledged lives only on the master.
         String[] replicated = {"--save", "", "--appendonly", "no", "--min-replicas-to-write", "1", "--min-replicas-max-lag", "5"};

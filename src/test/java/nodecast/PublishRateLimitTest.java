@@ -1,0 +1,41 @@
+package nodecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class PublishRateLimitTest {
+    private final AtomicLong now = new AtomicLong();
+    private final PublishRateLimit limit = new PublishRateLimit(2, now::get);
+
+    @Test
+    void an_address_gets_a_burst_of_its_rate_then_waits_for_refill() throws Exception {
+        InetAddress one = InetAddress.getByName("192.0.2.1");
+        assertEquals(0, limit.take(one));
+        assertEquals(0, limit.take(one));
+        assertEquals(1, limit.take(one), "the third in the same instant must wait about half a second, rounded up");
+        now.addAndGet(500_000_000L);
+        assertEquals(0, limit.take(one), "half a second refills one of two per second");
+        assertEquals(1, limit.take(one));
+    }
+
+    @Test
+    void addresses_have_separate_allowances() throws Exception {
+        InetAddress one = InetAddress.getByName("192.0.2.1");
+        InetAddress two = InetAddress.getByName("192.0.2.2");
+        limit.take(one);
+        limit.take(one);
+        assertEquals(0, limit.take(two));
+    }
+
+    @Test
+    void a_long_idle_address_has_no_more_than_one_burst() throws Exception {
+        InetAddress one = InetAddress.getByName("192.0.2.1");
+        now.addAndGet(3_600_000_000_000L);
+        assertEquals(0, limit.take(one));
+        assertEquals(0, limit.take(one));
+        assertEquals(1, limit.take(one));
+    }
+}

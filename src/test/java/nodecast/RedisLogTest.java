@@ -1,0 +1,276 @@
+package nodecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.gson.JsonParser;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Redis log as several nodecast instances share it: restarts, cross-instance wake-ups, concurrent ids, clears, outages. */
+class RedisLogTest {
+    private static RedisProcess redis;
+    private final List<TestServer> servers = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void freshData() {
+        assertEquals("+OK", redis.command("FLUSHALL"));
+    }
+
+    @AfterEach
+    void stopServers() {
+        servers.forEach(TestServer::close);
+    }
+
+    private TestServer instance() {
+        return instance(redis);
+    }
+
+    private TestServer instance(RedisProcess on) {
+        TestServer server = TestServer.start(on.uri());
+        servers.add(server);
+        return server;
+    }
+
+    @Test
+    void the_log_survives_a_restart_and_a_returning_viewer_gets_exactly_what_it_missed() throws Exception {
+        TestServer first = instance();
+        TestServer second = instance();
+        List<Message> published = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            published.add(first.publish("before restart " + i));
+        }
+        // A viewer that has seen everything so far waits on the first instance for id 5.
+        CompletableFuture<HttpResponse<String>> viewer = CompletableFuture.supplyAsync(() -> first.get("/wait?id=5"));
+        CompletableFuture<Long> answeredAt = viewer.thenApply(response -> System.nanoTime());
+        awaitParked(first, 1);
+        long parked = System.nanoTime();
+
+        first.close();
+        servers.remove(first);
+        assertEquals("[]", viewer.get(5, TimeUnit.SECONDS).body(), "a shutdown answers parked viewers");
+        Duration parkedFor = Duration.ofNanos(answeredAt.get() - parked);
+        assertTrue(parkedFor.compareTo(TestServer.WAIT_TIMEOUT.dividedBy(2)) < 0,
+                "answered by the shutdown, not the timeout: parked for " + parkedFor.toMillis() + " ms");
+
+        for (int i = 0; i < 3; i++) {
+            published.add(second.publish("while the first is down " + i));
+        }
+        TestServer restarted = instance();
+        assertEquals(LongStream.range(0, 8).boxed().toList(), published.stream().map(Message::id).toList());
+        for (int k = 0; k <= 8; k++) {
+            assertEquals(published.subList(k, 8), TestServer.messages(restarted.get("/since?id=" + k)), "/since?id=" + k);
+        }
+        assertEquals(published.subList(5, 8), TestServer.messages(restarted.get("/wait?id=5")),
+                "the viewer coming back with id 5 gets exactly 5, 6 and 7");
+        assertEquals(8, restarted.publish("after restart").id(), "the sequence carries on after the restart");
+    }
+
+    @Test
+    void a_wait_parked_on_one_instance_is_woken_quickly_by_a_publish_on_another() throws Exception {
+        TestServer a = instance();
+        TestServer b = instance();
+        assertWokenAcrossInstances(a, List.of(b), 0);
+        assertWokenAcrossInstances(b, List.of(a), 1);
+    }
+
+    @Test
+    void with_three_instances_a_publish_on_one_wakes_waits_parked_on_the_other_two() throws Exception {
+        TestServer a = instance();
+        TestServer b = instance();
+        TestServer c = instance();
+        assertWokenAcrossInstances(a, List.of(b, c), 0);
+        assertWokenAcrossInstances(c, List.of(a, b), 1);
+        assertWokenAcrossInstances(b, List.of(a, c), 2);
+    }
+
+    private static void assertWokenAcrossInstances(TestServer publisher, List<TestServer> viewers, long id) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
+        for (TestServer viewer : viewers) {
+            waits.add(CompletableFuture.supplyAsync(() -> viewer.get("/wait?id=" + id)));
+            awaitParked(viewer, 1);
+        }
+        long published = System.nanoTime();
+        Message message = publisher.publish("message " + id);
+        assertEquals(id, message.id());
+        for (CompletableFuture<HttpResponse<String>> wait : waits) {
+            assertEquals(List.of(message), TestServer.messages(wait.get(5, TimeUnit.SECONDS)));
+        }
+        Duration took = elapsed(published);
+        assertTrue(took.compareTo(TestServer.WAIT_TIMEOUT.dividedBy(2)) < 0, "woken in " + took.toMillis() + " ms");
+        for (TestServer viewer : viewers) {
+            awaitTrue(() -> viewer.server.broadcaster().parkedCount() == 0, "a woken wait stays parked");
+        }
+    }
+
+    @Test
+    void concurrent_publishes_on_several_instances_get_unique_contiguous_ids() throws Exception {
+        List<TestServer> instances = List.of(instance(), instance());
+        String log = logOf(instances.get(0));
+        int threads = 4;
+        int perThread = 50;
+        Map<Long, String> textById = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                TestServer on = instances.get(t % instances.size());
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        String text = "thread " + thread + " message " + i;
+                        Message message = on.publish(text);
+                        String earlier = textById.putIfAbsent(message.id(), text);
+                        assertEquals(null, earlier, "id " + message.id() + " given to both '" + earlier + "' and '" + text + "'");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int total = threads * perThread;
+        assertEquals(LongStream.range(0, total).boxed().toList(), new ArrayList<>(new TreeMap<>(textById).keySet()),
+                "publishes were answered with ids 0.." + (total - 1));
+        for (TestServer on : instances) {
+            HttpResponse<String> since = on.get("/since?id=0");
+            assertEquals(log, since.headers().firstValue(Replies.LOG_HEADER.toString()).orElse(null),
+                    "the ids still belong to the log viewers started with: nothing was lost, so it must not be replaced");
+            List<Message> messages = TestServer.messages(since);
+            assertEquals(LongStream.range(0, total).boxed().toList(), messages.stream().map(Message::id).toList());
+            for (Message m : messages) {
+                assertEquals(textById.get(m.id()), m.text(), "text of id " + m.id());
+            }
+        }
+    }
+
+    @Test
+    void a_clear_on_one_instance_keeps_the_id_sequence_on_the_others() throws Exception {
+        TestServer a = instance();
+        TestServer b = instance();
+        a.publish("zero");
+        b.publish("one");
+        HttpResponse<String> cleared = a.postJson("/clear-messages", "");
+        assertEquals(200, cleared.statusCode(), cleared.body());
+        assertEquals("[]", a.get("/since?id=0").body());
+        awaitTrue(() -> "[]".equals(b.get("/since?id=0").body()), "the other instance hears of the clear");
+
+        CompletableFuture<HttpResponse<String>> oldViewer = CompletableFuture.supplyAsync(() -> a.get("/wait?id=2"));
+        awaitParked(a, 1);
+        Message next = b.publish("two");
+        assertEquals(2, next.id(), "ids carry on across the clear");
+        assertEquals(List.of(next), TestServer.messages(oldViewer.get(5, TimeUnit.SECONDS)));
+        assertEquals(List.of(next), TestServer.messages(a.get("/since?id=0")));
+        assertEquals(List.of(next), TestServer.messages(b.get("/since?id=0")));
+    }
+
+    @Test
+    void with_redis_down_publishing_is_refused_waits_still_time_out_and_the_instance_recovers_by_itself() throws Exception {
+        try (RedisProcess own = RedisProcess.start()) {
+            TestServer s = instance(own);
+            Message before = s.publish("before the outage");
+            CompletableFuture<HttpResponse<String>> parkedBefore = CompletableFuture.supplyAsync(() -> s.get("/wait?id=1"));
+            awaitParked(s, 1);
+
+            own.stop();
+            long sent = System.nanoTime();
+            HttpResponse<String> refused = s.postJson("/submit-message", "text=lost");
+            assertEquals(503, refused.statusCode(), refused.body());
+            String reason = JsonParser.parseString(refused.body()).getAsJsonObject().get("error").getAsString();
+            assertTrue(reason.startsWith("message not stored: Redis (127.0.0.1:" + own.port() + ")"), reason);
+            assertTrue(elapsed(sent).compareTo(Duration.ofSeconds(3)) < 0, "refused within the client's timeouts");
+
+            assertEquals("[]", parkedBefore.get(5, TimeUnit.SECONDS).body(), "a wait parked before the outage times out as usual");
+            long waitSent = System.nanoTime();
+            HttpResponse<String> during = s.get("/wait?id=1");
+            Duration took = elapsed(waitSent);
+            assertEquals(200, during.statusCode());
+            assertEquals("[]", during.body());
+            assertTrue(took.compareTo(TestServer.WAIT_TIMEOUT) >= 0 && took.compareTo(TestServer.WAIT_TIMEOUT.plusSeconds(2)) < 0,
+                    "a wait sent during the outage answered [] in " + took.toMillis() + " ms");
+            assertEquals(List.of(before), TestServer.messages(s.get("/since?id=0")), "the refused message was not stored");
+            assertEquals(0, s.server.broadcaster().parkedCount());
+
+            own.restart();
+            Message after = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (after == null) {
+                HttpResponse<String> response = s.postJson("/submit-message", "text=after+the+outage");
+                if (response.statusCode() == 201) {
+                    after = Message.fromJson(response.body());
+                } else {
+                    assertEquals(503, response.statusCode(), response.body());
+                    assertTrue(System.nanoTime() < deadline, "the instance never recovered: " + response.body());
+                    Thread.sleep(50);
+                }
+            }
+            assertEquals("after the outage", after.text());
+            assertEquals(0, after.id(), "the restarted Redis is empty, so a new log starts at 0");
+            Message recovered = after;
+            awaitTrue(() -> TestServer.messages(s.get("/since?id=0")).equals(List.of(recovered)),
+                    "the instance serves the new log");
+            servers.remove(s);
+            s.close(); // while its Redis is still up
+        }
+    }
+
+    private static String logOf(TestServer s) {
+        return s.get("/since?id=0").headers().firstValue(Replies.LOG_HEADER.toString()).orElseThrow();
+    }
+
+    static void awaitParked(TestServer s, int count) {
+        awaitTrue(() -> s.server.broadcaster().parkedCount() >= count, "requests never parked");
+    }
+
+    static void awaitTrue(BooleanSupplier condition, String failure) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail(failure);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(e);
+            }
+        }
+    }
+
+    private static Duration elapsed(long since) {
+        return Duration.ofNanos(System.nanoTime() - since);
+    }
+}

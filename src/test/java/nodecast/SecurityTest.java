@@ -1,0 +1,196 @@
+package nodecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Publisher key, limits, headers and operations endpoints, over real HTTP. */
+class SecurityTest {
+
+    private static Config config(String key, boolean open, int maxWaiters, int publishRate, String cors, int adminPort) {
+        Config d = TestServer.config(null, Duration.ofSeconds(5), 0);
+        return new Config(d.host(), 0, null, d.waitTimeout(), d.maxMessages(), d.maxMessageLength(), key, open,
+                d.maxBodyBytes(), d.maxHeaderBytes(), maxWaiters, publishRate, cors, adminPort);
+    }
+
+    private static TestServer start(Config config) {
+        return TestServer.start(config, Clock.systemUTC());
+    }
+
+    private static HttpResponse<String> post(TestServer s, String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(s.uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return s.send(request);
+    }
+
+    @Test
+    void publishing_and_clearing_without_the_right_key_are_refused_with_401_and_store_nothing() {
+        try (TestServer s = TestServer.memory()) {
+            s.publish("kept");
+            for (String[] auth : List.of(new String[] {}, new String[] {"Authorization", "Bearer wrong-key-wrong-key-1"},
+                    new String[] {"Authorization", "Basic " + TestServer.KEY}, new String[] {"Authorization", "Bearer "})) {
+                String[] headers = concat(auth, "Accept", "application/json");
+                HttpResponse<String> publish = post(s, "/submit-message", "text=intruder", headers);
+                assertEquals(401, publish.statusCode(), publish.body());
+                assertEquals("Bearer", publish.headers().firstValue("WWW-Authenticate").orElse(""));
+                assertTrue(publish.body().contains("the publisher key is missing or wrong"));
+                assertEquals(401, post(s, "/clear-messages", "", headers).statusCode());
+            }
+            assertEquals(401, post(s, "/submit-message", "key=nope&text=intruder", "Accept", "application/json").statusCode());
+            assertEquals(List.of("kept"), TestServer.messages(s.get("/since?id=0")).stream().map(Message::text).toList());
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
+    void the_key_works_as_a_bearer_token_or_as_a_form_field_and_the_form_says_when_it_is_wrong() {
+        try (TestServer s = TestServer.memory()) {
+            assertEquals(201, post(s, "/submit-message", "text=a", "Accept", "application/json", "Authorization", "Bearer " + TestServer.KEY).statusCode());
+            assertEquals(201, post(s, "/submit-message", "key=" + TestServer.KEY + "&text=b", "Accept", "application/json").statusCode());
+            HttpResponse<String> wrong = post(s, "/submit-message", "key=guess&text=c", "Accept", "text/html");
+            assertEquals(401, wrong.statusCode());
+            assertTrue(wrong.body().contains("The publisher key is missing or wrong".substring(4)), wrong.body());
+            assertFalse(wrong.body().contains("value=\"guess\""), "a wrong key is not kept in the form");
+            String form = s.get("/message-form?key=" + TestServer.KEY).body();
+            assertTrue(form.contains("type=\"password\"") && form.contains("value=\"" + TestServer.KEY + "\""), "the publisher URL fills in the key");
+        }
+    }
+
+    @Test
+    void without_a_configured_key_a_random_one_is_required_and_open_publishing_needs_none() {
+        try (TestServer s = start(config(null, false, 50_000, 1_000, null, Config.NO_ADMIN_PORT))) {
+            assertEquals(401, post(s, "/submit-message", "text=x", "Accept", "application/json").statusCode());
+            assertEquals(401, post(s, "/submit-message", "key=&text=x", "Accept", "application/json").statusCode());
+        }
+        try (TestServer s = start(config(null, true, 50_000, 1_000, null, Config.NO_ADMIN_PORT))) {
+            assertEquals(201, post(s, "/submit-message", "text=open", "Accept", "application/json").statusCode());
+            assertFalse(s.get("/message-form").body().contains("name=\"key\""), "no key field when publishing is open");
+        }
+    }
+
+    @Test
+    void publishing_too_fast_from_one_address_is_refused_with_429_and_retry_after() {
+        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 3, null, Config.NO_ADMIN_PORT))) {
+            int accepted = 0;
+            HttpResponse<String> refused = null;
+            for (int i = 0; i < 10 && refused == null; i++) {
+                HttpResponse<String> response = s.postJson("/submit-message", "text=burst" + i);
+                if (response.statusCode() == 201) {
+                    accepted++;
+                } else {
+                    refused = response;
+                }
+            }
+            assertTrue(accepted >= 3, "a burst of the rate is allowed, got " + accepted);
+            assertEquals(429, refused.statusCode());
+            assertTrue(Integer.parseInt(refused.headers().firstValue("Retry-After").orElse("0")) >= 1);
+            assertEquals(accepted, TestServer.messages(s.get("/since?id=0")).size(), "nothing stored beyond the limit");
+        }
+    }
+
+    @Test
+    void beyond_the_waiter_cap_a_wait_is_refused_with_503_while_the_parked_ones_still_get_the_next_message() throws Exception {
+        try (TestServer s = start(config(TestServer.KEY, false, 3, 1_000, null, Config.NO_ADMIN_PORT))) {
+            List<CompletableFuture<HttpResponse<String>>> parked = List.of(
+                    CompletableFuture.supplyAsync(() -> s.get("/wait?id=0")),
+                    CompletableFuture.supplyAsync(() -> s.get("/wait?id=0")),
+                    CompletableFuture.supplyAsync(() -> s.get("/wait?id=0")));
+            HttpApiTest.awaitParked(s, 3);
+            HttpResponse<String> refused = s.get("/wait?id=0");
+            assertEquals(503, refused.statusCode());
+            assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""));
+            assertEquals(200, s.get("/since?id=0").statusCode(), "/since does not wait, so it is not capped");
+            Message message = s.publish("for the parked ones");
+            for (CompletableFuture<HttpResponse<String>> viewer : parked) {
+                assertEquals(List.of(message), TestServer.messages(viewer.get()));
+            }
+        }
+    }
+
+    @Test
+    void every_response_carries_the_security_headers_and_no_server_banner() {
+        try (TestServer s = TestServer.memory()) {
+            for (String path : List.of("/", "/message-form", "/app.js", "/since?id=0", "/since?id=x", "/nothing-here")) {
+                HttpResponse<String> response = s.get(path);
+                String policy = response.headers().firstValue("Content-Security-Policy").orElse("");
+                assertTrue(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"), path + ": " + policy);
+                assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""), path);
+                assertEquals("no-referrer", response.headers().firstValue("Referrer-Policy").orElse(""), path);
+                assertTrue(response.headers().firstValue("Server").isEmpty(), path + " names its server");
+            }
+            String page = s.get("/").body() + s.get("/message-form").body();
+            assertFalse(page.matches("(?s).*<script>.*") || page.matches("(?s).*<script(?![^>]*src=)[^>]*>.*"), "no inline script");
+        }
+    }
+
+    @Test
+    void cross_origin_reads_are_off_unless_one_origin_is_allowed_and_only_for_reading() {
+        try (TestServer closed = TestServer.memory()) {
+            HttpResponse<String> response = closed.send(HttpRequest.newBuilder(closed.uri("/since?id=0")).header("Origin", "https://other.example"));
+            assertTrue(response.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+        }
+        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 1_000, "https://viewer.example", Config.NO_ADMIN_PORT))) {
+            HttpResponse<String> allowed = s.send(HttpRequest.newBuilder(s.uri("/since?id=0")).header("Origin", "https://viewer.example"));
+            assertEquals("https://viewer.example", allowed.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+            assertTrue(allowed.headers().firstValue("Access-Control-Expose-Headers").orElse("").contains("X-Nodecast-Log"));
+            HttpResponse<String> other = s.send(HttpRequest.newBuilder(s.uri("/since?id=0")).header("Origin", "https://other.example"));
+            assertTrue(other.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+            HttpResponse<String> publish = s.send(HttpRequest.newBuilder(s.uri("/submit-message")).header("Origin", "https://viewer.example")
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("text=x")));
+            assertTrue(publish.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), "publishing is never cross-origin");
+        }
+    }
+
+    @Test
+    void metrics_report_publishes_deliveries_timeouts_and_refusals_in_prometheus_format() throws Exception {
+        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 1_000, null, Config.NO_ADMIN_PORT))) {
+            CompletableFuture<HttpResponse<String>> viewer = CompletableFuture.supplyAsync(() -> s.get("/wait?id=0"));
+            HttpApiTest.awaitParked(s, 1);
+            String parked = s.get("/metrics").body();
+            assertTrue(parked.contains("nodecast_parked_requests 1.0"), parked);
+            s.publish("counted");
+            viewer.get();
+            s.get("/since?id=x");
+            String metrics = s.get("/metrics").body();
+            assertTrue(metrics.contains("nodecast_publish_latency_seconds_count 1"), metrics);
+            assertTrue(metrics.contains("nodecast_deliveries_total 1.0"), metrics);
+            assertTrue(metrics.contains("nodecast_fanout_seconds_count 1"), metrics);
+            assertTrue(metrics.contains("nodecast_refused_requests_total{status=\"400\"} 1.0"), metrics);
+            assertTrue(metrics.contains("nodecast_parked_requests 0.0"), metrics);
+        }
+    }
+
+    @Test
+    void with_an_admin_port_health_and_metrics_move_off_the_public_port() {
+        int adminPort;
+        try {
+            adminPort = RedisProcess.freePort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 1_000, null, adminPort))) {
+            assertEquals(404, s.get("/metrics").statusCode());
+            assertEquals(404, s.get("/readyz").statusCode());
+            java.net.URI admin = java.net.URI.create("http://127.0.0.1:" + adminPort);
+            assertEquals(200, s.send(HttpRequest.newBuilder(admin.resolve("/readyz"))).statusCode());
+            assertTrue(s.send(HttpRequest.newBuilder(admin.resolve("/metrics"))).body().contains("nodecast_parked_requests"));
+        }
+    }
+}
