@@ -37,8 +37,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Many viewers and publishers at once, and clients that leave or pipeline, on the in-memory log and on a real Redis. */
 class ConcurrencyTest {
-    enum Store { MEMORY, REDIS }
-
     /** Long enough that a single lost wake-up shows as a viewer stuck far beyond the run's other delays. */
     private static final Duration LONG_WAIT = Duration.ofSeconds(20);
     /** Long enough that only the disconnect, never the timeout, can unpark a waiter within the test. */
@@ -46,38 +44,25 @@ class ConcurrencyTest {
 
     private static final Gson GSON = new Gson();
 
-    private static RedisProcess redis;
-    private TestServer server;
+    private static final StoreServers servers = new StoreServers();
+
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
     private TestServer start(Store store, Duration waitTimeout) {
-        if (store == Store.MEMORY) {
-            server = TestServer.start(null, waitTimeout);
-        } else {
-            if (redis == null) {
-                redis = RedisProcess.start();
-            }
-            assertEquals("+OK", redis.command("FLUSHALL"));
-            server = TestServer.start(redis.uri(), waitTimeout);
-        }
-        return server;
+        return servers.start(store, waitTimeout);
     }
 
     @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+    void stopServers() {
+        servers.stopServers();
     }
 
     @AfterAll
     static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
+        servers.close();
     }
 
     /** What one viewer loop saw: its messages, the logs its answers named, and its [] answers with how long each took. */

@@ -23,36 +23,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every endpoint and every bad input over real HTTP, on the in-memory log and on a real Redis. */
 class HttpApiTest {
-    enum Store { MEMORY, REDIS }
-
-    private static RedisProcess redis;
-    private TestServer server;
+    private static final StoreServers servers = new StoreServers();
 
     private TestServer start(Store store) {
-        if (store == Store.MEMORY) {
-            server = TestServer.memory();
-        } else {
-            if (redis == null) {
-                redis = RedisProcess.start();
-            }
-            redis.command("FLUSHALL");
-            server = TestServer.start(redis.uri());
-        }
-        return server;
+        return servers.start(store, TestServer.WAIT_TIMEOUT);
     }
 
     @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+    void stopServers() {
+        servers.stopServers();
     }
 
     @AfterAll
     static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
+        servers.close();
     }
 
     private static long ids(HttpResponse<String> response, int index) {

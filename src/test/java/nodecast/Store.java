@@ -1,0 +1,4 @@
+package nodecast;
+
+/** The two message logs a test can run its server on. */
+enum Store { MEMORY, REDIS }
