@@ -1,0 +1,168 @@
+package nodecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The broadcast page and the publisher form in a real headless Chromium: Debian's {@code chromium}
+ * driven by its {@code chromedriver}, both given by path so Selenium never looks for (or
+ * downloads) a browser or driver of its own. Without them the test is skipped, except under CI
+ * ({@code CI=true}), where that is a failure.
+ */
+class BrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Written on every run, into target/ so the work tree stays clean; docs/broadcast.png in the README is a copy of one. */
+    private static final Path SCREENSHOT = Path.of("target", "broadcast.png");
+    private static final Dimension VIEWPORT = new Dimension(1000, 700);
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    /** Markup and entities a page that inserted messages as HTML would get wrong. */
+    private static final String MARKUP = "Markup stays text: <b>bold?</b> & \"quotes\"";
+    private static final List<String> BROADCAST = List.of(
+            "Doors are open. The keynote starts at 10:00 in Hall A.",
+            "Slides for the keynote are up: see the schedule page, talk 1.",
+            "Lunch is served on level 2 until 13:30; workshops resume at 14:00.");
+
+    @Test
+    void a_message_published_through_the_form_appears_on_the_open_broadcast_page_as_text_without_console_errors(
+            @TempDir Path profile) throws IOException {
+        requireChromium();
+        try (TestServer server = TestServer.memory()) {
+            ChromeDriver browser = start(profile);
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, WAIT);
+                browser.get(server.uri("/").toString());
+                String viewer = browser.getWindowHandle();
+                wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "live"));
+
+                browser.switchTo().newWindow(WindowType.TAB);
+                String publisher = browser.getWindowHandle();
+                browser.get(server.uri("/message-form?key=" + TestServer.KEY).toString());
+
+                List<String> newestFirst = new ArrayList<>();
+                for (String text : concat(MARKUP, BROADCAST)) {
+                    browser.switchTo().window(publisher);
+                    publish(browser, wait, text, newestFirst.size());
+                    newestFirst.add(0, text);
+                    browser.switchTo().window(viewer);
+                    wait.until(d -> texts(browser).equals(newestFirst));
+                    if (text.equals(MARKUP)) {
+                        assertTrue(browser.findElements(By.cssSelector("#messages b")).isEmpty(), "the message was inserted as HTML");
+                    }
+                }
+                assertEquals("Live", browser.findElement(By.id("status")).getText());
+                assertFalse(browser.findElement(By.id("empty")).isDisplayed(), "the 'no messages yet' line is still shown");
+
+                List<String> errors = new ArrayList<>();
+                for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+                    if (entry.getLevel().intValue() >= Level.WARNING.intValue()) {
+                        System.out.println("browser console: " + entry);
+                    }
+                    if (entry.getLevel().intValue() >= Level.SEVERE.intValue() || entry.getMessage().contains("Content Security Policy")) {
+                        errors.add(entry.getMessage());
+                    }
+                }
+
+                Files.createDirectories(SCREENSHOT.getParent());
+                Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
+
+                // The console check means something only if a violation would reach the log read:
+                // an inline script, refused by the page's policy, must show up there.
+                browser.executeScript("var s = document.createElement('script'); s.textContent = 'void 0'; document.body.appendChild(s);");
+                wait.until(d -> browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                        .anyMatch(e -> e.getMessage().contains("Content Security Policy")));
+
+                assertEquals(List.of(), errors, "console errors in Chromium");
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    private static void requireChromium() {
+        for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(binary)) {
+                String missing = binary + " is not installed (apt-get install -y chromium chromium-driver)";
+                if ("true".equals(System.getenv("CI"))) {
+                    fail(missing);
+                }
+                System.out.println("BrowserTest skipped: " + missing);
+                assumeTrue(false, missing);
+            }
+        }
+    }
+
+    private static ChromeDriver start(Path profile) {
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+                        // Chromium still looks up its own services (sign-in, autofill, updates, the
+                        // default search engine) at start: no name resolves, so it reaches nothing.
+                        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+                        "--disable-features=AutofillServerCommunication,MediaRouter,OptimizationHints,Translate",
+                        "--disable-extensions", "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
+                        "--user-data-dir=" + profile, "--window-size=" + VIEWPORT.width + "," + VIEWPORT.height, "--lang=en-US");
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriver browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+        // --window-size counts the window's frame: grow the window until the page itself has the screenshot's size.
+        List<?> frame = (List<?>) browser.executeScript(
+                "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];");
+        browser.manage().window().setSize(new Dimension(
+                VIEWPORT.width + ((Number) frame.get(0)).intValue(), VIEWPORT.height + ((Number) frame.get(1)).intValue()));
+        return browser;
+    }
+
+    /** Publishes through the form in the current tab; {@code id}: the id the server should assign. */
+    private static void publish(ChromeDriver browser, WebDriverWait wait, String text, int id) {
+        WebElement field = browser.findElement(By.cssSelector("#publish #text"));
+        field.clear();
+        field.sendKeys(text);
+        browser.findElement(By.xpath("//form[@id='publish']//button[normalize-space()='Publish']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.notice"), "Message was assigned ID " + id));
+    }
+
+    private static List<String> texts(ChromeDriver browser) {
+        return browser.findElements(By.cssSelector("#messages li .text")).stream().map(WebElement::getText).toList();
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+}
