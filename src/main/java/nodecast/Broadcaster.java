@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Answers "messages from id N on" and wakes parked waiters when messages arrive.
@@ -53,13 +54,13 @@ final class Broadcaster implements MessageLog.Listener {
 
     /** Answers {@code waiter} with the messages from {@code from} on: now if there are any, else when one arrives. */
     void await(long from, Waiter waiter) {
-        Batch now;
+        Supplier<Batch> now;
         synchronized (lock) {
             if (waiter.isFinished()) {
                 return;
             }
             if (closing) {
-                now = empty;
+                now = constant(empty);
             } else if (!synced || from >= tail.end()) {
                 park(from, waiter);
                 return;
@@ -68,7 +69,7 @@ final class Broadcaster implements MessageLog.Listener {
             }
         }
         if (now != null) {
-            waiter.deliver(now);
+            waiter.deliver(now.get());
         } else {
             readLog(from, waiter, true);
         }
@@ -76,14 +77,14 @@ final class Broadcaster implements MessageLog.Listener {
 
     /** Answers {@code reader} at once with the messages from {@code from} on, possibly none. */
     void read(long from, Waiter reader) {
-        Batch now = null;
+        Supplier<Batch> now = null;
         synchronized (lock) {
             if (synced && from >= tail.start()) {
                 now = batch(from);
             }
         }
         if (now != null) {
-            reader.deliver(now);
+            reader.deliver(now.get());
         } else {
             readLog(from, reader, false);
         }
@@ -217,8 +218,11 @@ final class Broadcaster implements MessageLog.Listener {
             Set<Waiter> waiters = bucket.getValue();
             waiters.forEach(parkedAt::remove);
             if (from >= tail.start()) {
-                Batch batch = batch(from);
-                wakeUps.add(() -> waiters.forEach(w -> w.deliver(batch)));
+                Supplier<Batch> batch = batch(from);
+                wakeUps.add(() -> {
+                    Batch shared = batch.get();
+                    waiters.forEach(w -> w.deliver(shared));
+                });
             } else {
                 // More arrived at once than the tail holds (a long outage, a small tail): the log has the rest.
                 wakeUps.add(() -> waiters.forEach(w -> readLog(from, w, true)));
@@ -238,8 +242,18 @@ final class Broadcaster implements MessageLog.Listener {
         return List.of(() -> waiters.forEach(w -> w.deliver(batch)));
     }
 
-    private Batch batch(long from) {
-        return Batch.of(logId, tail.from(from, batchLimit));
+    /**
+     * The answer for {@code from}, to be encoded outside the lock: under it, only the message
+     * references are copied, so a laggard's thousand-message answer never holds up the others.
+     */
+    private Supplier<Batch> batch(long from) {
+        String id = logId;
+        List<Message> messages = tail.from(from, batchLimit);
+        return () -> Batch.of(id, messages);
+    }
+
+    private static Supplier<Batch> constant(Batch batch) {
+        return () -> batch;
     }
 
     private void readLog(long from, Waiter waiter, boolean park) {
@@ -264,22 +278,22 @@ final class Broadcaster implements MessageLog.Listener {
      * wants exactly the messages from {@code nextId} on.
      */
     private void awaitAfterEmptyRead(long nextId, Waiter waiter) {
-        Batch now;
+        Supplier<Batch> now;
         synchronized (lock) {
             if (waiter.isFinished()) {
                 return;
             }
             if (closing) {
-                now = empty;
+                now = constant(empty);
             } else if (!synced || nextId >= tail.end()) {
                 park(nextId, waiter);
                 return;
             } else {
                 // Below the tail means the tail moved on past a whole tail's worth since the read;
                 // an empty answer makes the client ask again rather than loop here.
-                now = nextId >= tail.start() ? batch(nextId) : empty;
+                now = nextId >= tail.start() ? batch(nextId) : constant(empty);
             }
         }
-        waiter.deliver(now);
+        waiter.deliver(now.get());
     }
 }
