@@ -131,7 +131,7 @@ final class NodecastServer implements AutoCloseable {
      * connection after each answer, so keep-alive clients move to another instance.
      */
     private HttpHandler withCommonHeaders(HttpHandler next, Config config, Metrics metrics) {
-        HttpHandler secured = SecurityHeaders.around(next, config.corsOrigin());
+        HttpHandler secured = SecurityHeaders.around(MethodFilter.servedOnly(next), config.corsOrigin());
         return exchange -> {
             exchange.addExchangeCompleteListener(metrics.refusals);
             if (broadcaster.isClosing()) {

@@ -41,6 +41,19 @@ final class PublishGate {
             reject(exchange, 415, "send the form as application/x-www-form-urlencoded", null);
             return;
         }
+        // Undertow's chunked decoder forgives malformed chunks (it drops surplus bytes), which lets a
+        // publish mean two things at once; forms come with a Content-Length from every browser and tool.
+        if (exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
+            exchange.setPersistent(false); // its body is not read: the connection cannot carry another request
+            reject(exchange, 411, "send the form with a Content-Length, not in chunks", null);
+            return;
+        }
+        String length = exchange.getRequestHeaders().getFirst(Headers.CONTENT_LENGTH);
+        if (length != null && !length.matches("[0-9]{1,18}")) {
+            exchange.setPersistent(false);
+            reject(exchange, 400, "the Content-Length is not a number of bytes", null);
+            return;
+        }
         exchange.setMaxEntitySize(maxBodyBytes);
         exchange.getRequestReceiver().receiveFullBytes(
                 (ex, body) -> {
@@ -62,10 +75,12 @@ final class PublishGate {
     }
 
     private void failed(HttpServerExchange exchange, IOException error) {
+        exchange.setPersistent(false);
         if (error instanceof RequestTooBigException) {
             reject(exchange, 413, "the request body is larger than " + maxBodyBytes + " bytes", null);
         } else {
-            exchange.endExchange(); // the client went away mid-body: nobody to answer
+            // The body ended before its Content-Length (the client may still be reading): never a 2xx for it.
+            reject(exchange, 400, "the request body ended before its Content-Length", null);
         }
     }
 
