@@ -43,13 +43,12 @@ class PageTest {
                 Browser viewer = Browser.open(server.uri("/"));
                 Browser publisher = Browser.open(formUri(server))) {
             viewer.awaitLive();
-            HtmlPage loaded = viewer.page;
 
             String answer = publisher.publish("Doors are open. The keynote starts at 10:00 in Hall A.");
 
             assertTrue(answer.contains("Done! Message was assigned ID 0"), "the form page says: " + answer);
             viewer.await("the message", () -> viewer.texts().equals(List.of("Doors are open. The keynote starts at 10:00 in Hall A.")));
-            assertSame(loaded, viewer.client.getCurrentWindow().getEnclosedPage(), "the viewer page was reloaded");
+            assertSame(viewer.page, viewer.client.getCurrentWindow().getEnclosedPage(), "the viewer page was reloaded");
             assertEquals("live", viewer.state());
             assertTrue(viewer.page.getHtmlElementById("empty").getAttribute("style").contains("none"),
                     "the 'no messages yet' line is still shown");
