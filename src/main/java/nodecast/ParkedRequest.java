@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
+import org.xnio.channels.StreamSourceChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
@@ -160,10 +161,14 @@ final class ParkedRequest implements Waiter {
         watchedSocket.resumeReads();
     }
 
+    /**
+     * Hands the socket back. Reads stay resumed: Undertow resumes them for the next request as
+     * soon as the answer is written, so suspending here would cost two needless epoll changes per
+     * answer. Only if the socket turns readable before Undertow takes it back are reads suspended.
+     */
     private void stopWatching() {
         if (watchedSocket != null) {
-            watchedSocket.suspendReads();
-            watchedSocket.getReadSetter().set(null);
+            watchedSocket.getReadSetter().set(StreamSourceChannel::suspendReads);
             watchedSocket = null;
         }
     }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The nodecast benchmark (see bench/README.md): compiles the benchmark's plain Java sources, builds
+# nodecast's jar if it is missing or older than the sources, and runs it.
+#   bench/run.sh            the full run (about 4 minutes); results in bench/results/latest.{json,png}
+#   bench/run.sh --quick    a smoke run of well under a minute; exits 1 if any message was lost or duplicated
+set -euo pipefail
+bench="$(cd "$(dirname "$0")" && pwd)"
+project="$(dirname "$bench")"
+jar="${NODECAST_JAR:-$project/target/nodecast.jar}"
+
+if [[ -z "${NODECAST_JAR:-}" ]] && { [[ ! -f "$jar" ]] || [[ -n "$(find "$project/src/main" "$project/web" "$project/pom.xml" -newer "$jar" -print -quit)" ]]; }; then
+  echo "bench: building $jar" >&2
+  (cd "$project" && mvn -q -B -ntp package -DskipTests)
+fi
+
+classes="$bench/target/classes"
+rm -rf "$classes"
+mkdir -p "$classes"
+javac -d "$classes" --release 17 -Xlint:all -Werror $(find "$bench/src" -name '*.java')
+# A private copy: someone rebuilding target/ during the run cannot swap the server under test.
+cp "$jar" "$bench/target/nodecast.jar"
+
+exec java -Djava.awt.headless=true -Xmx1g -cp "$classes" nodecast.bench.Bench \
+  --jar "$bench/target/nodecast.jar" --home "$bench" "$@"

@@ -1,0 +1,60 @@
+package nodecast.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What Linux's /proc says about a process: its CPU time and resident memory. */
+final class Proc {
+    /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every common architecture. */
+    private static final long TICKS_PER_SECOND = 100;
+
+    private Proc() {
+    }
+
+    /** User plus system CPU time of {@code pid} so far, in milliseconds; all its threads included. */
+    static long cpuMillis(long pid) {
+        String[] fields = statFields(pid);
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / TICKS_PER_SECOND; // utime + stime
+    }
+
+    /** System (kernel) CPU time of {@code pid} so far, in milliseconds: for a server on loopback, mostly TCP and epoll. */
+    static long systemMillis(long pid) {
+        return Long.parseLong(statFields(pid)[12]) * 1000 / TICKS_PER_SECOND; // stime
+    }
+
+    /** The fields of /proc/PID/stat from the third (state) on, so utime is [11] and stime [12]. */
+    private static String[] statFields(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        // The command name may hold spaces; the fields after its closing parenthesis do not.
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** Resident memory of {@code pid}, in KiB (VmRSS). */
+    static long residentKib(long pid) {
+        for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for process " + pid);
+    }
+
+    /** A first line of a /proc or /sys file, or "?" where there is none. */
+    static String firstLine(String path) {
+        try {
+            return Files.readAllLines(Path.of(path)).get(0).trim();
+        } catch (IOException | IndexOutOfBoundsException e) {
+            return "?";
+        }
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package nodecast.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Everything a run measures and how hard, with the full and the quick (CI smoke) values in one place.
+ *
+ * @param home the bench/ folder: results/ and target/ go there, wrk.lua is read from there
+ * @param viewerLevels the numbers of parked viewers the fan-out is measured at, rising
+ * @param socketsPerWorker at most this many viewers per worker process (one process may open 20,000 files)
+ * @param pollDuration how long wrk runs at each concurrency of the 2009 test: whole wait periods plus half of one
+ * @param publishWarmUp an unmeasured wrk run before the measured one, so the JIT has compiled the publish path
+ */
+record Settings(
+        boolean quick,
+        Path jar,
+        Path home,
+        List<String> serverJvmOptions,
+        List<LogKind> logs,
+        int warmupViewers,
+        int warmupMessages,
+        List<Integer> viewerLevels,
+        int messagesPerLevel,
+        int socketsPerWorker,
+        Duration fanOutWaitTimeout,
+        Duration pollWaitTimeout,
+        List<Integer> concurrencies,
+        Duration pollDuration,
+        int publishViewers,
+        int publishConnections,
+        Duration publishWarmUp,
+        Duration publishDuration) {
+
+    /** The server's JVM options unless BENCH_SERVER_JAVA_OPTS says otherwise: a fixed heap ceiling, the JVM's default collector. */
+    static final String DEFAULT_SERVER_JVM_OPTIONS = "-Xmx1g";
+    static final int DEFAULT_MAX_VIEWERS = 19_000;
+
+    static final class Invalid extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    static String usage() {
+        return """
+                Usage: bench/run.sh [--quick] [--max-viewers N] [--logs memory,redis]
+                  --quick          a smoke run of well under a minute; exits 1 if any message was lost or duplicated
+                  --max-viewers N  the largest fan-out measured (default %d; the server may open 20,000 files)
+                  --logs LIST      which message logs to run against (default memory,redis)
+                Environment: BENCH_SERVER_JAVA_OPTS (default "%s"), NODECAST_JAR (default target/nodecast.jar)
+                """.formatted(DEFAULT_MAX_VIEWERS, DEFAULT_SERVER_JVM_OPTIONS);
+    }
+
+    static Settings parse(List<String> args, String serverJvmOptions) {
+        boolean quick = false;
+        Path jar = null;
+        Path home = null;
+        int maxViewers = DEFAULT_MAX_VIEWERS;
+        List<LogKind> logs = List.of(LogKind.MEMORY, LogKind.REDIS);
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            if (flag.equals("--quick")) {
+                quick = true;
+                continue;
+            }
+            if (i + 1 >= args.size()) {
+                throw new Invalid(flag + " needs a value (or is unknown); see --help");
+            }
+            String value = args.get(++i);
+            switch (flag) {
+                case "--jar" -> jar = Path.of(value);
+                case "--home" -> home = Path.of(value);
+                case "--max-viewers" -> maxViewers = positive(flag, value);
+                case "--logs" -> logs = Arrays.stream(value.split(",")).map(Settings::logKind).toList();
+                default -> throw new Invalid("unknown option " + flag + "; see --help");
+            }
+        }
+        if (jar == null || home == null) {
+            throw new Invalid("--jar and --home are required (bench/run.sh passes them)");
+        }
+        List<String> jvm = serverJvmOptions == null || serverJvmOptions.isBlank()
+                ? List.of(DEFAULT_SERVER_JVM_OPTIONS.split(" "))
+                : List.of(serverJvmOptions.strip().split("\\s+"));
+        if (quick) {
+            return new Settings(true, jar, home, jvm, logs, 50, 10, List.of(200), 5, 9_000,
+                    Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(50), Duration.ofSeconds(3),
+                    100, 4, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        }
+        List<Integer> levels = new ArrayList<>();
+        for (int level : List.of(1_000, 5_000, 10_000)) {
+            if (level < maxViewers) {
+                levels.add(level);
+            }
+        }
+        levels.add(maxViewers);
+        return new Settings(false, jar, home, jvm, logs, 1_000, 50, levels, 20, 9_000,
+                Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(100, 1_000, 10_000), Duration.ofSeconds(11),
+                1_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    /** Worker processes needed for the largest level; at least two, so the quick run covers the multi-process path too. */
+    int workers() {
+        int most = viewerLevels.get(viewerLevels.size() - 1);
+        return Math.max(2, (most + socketsPerWorker - 1) / socketsPerWorker);
+    }
+
+    private static int positive(String flag, String value) {
+        try {
+            int number = Integer.parseInt(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new Invalid(flag + " must be a positive whole number, got '" + value + "'");
+    }
+
+    private static LogKind logKind(String name) {
+        for (LogKind kind : LogKind.values()) {
+            if (kind.label.equals(name.strip())) {
+                return kind;
+            }
+        }
+        throw new Invalid("--logs takes memory and/or redis, got '" + name + "'");
+    }
+}

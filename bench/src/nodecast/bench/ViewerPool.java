@@ -1,0 +1,346 @@
+package nodecast.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Thousands of viewers on one selector thread, each following the broadcast as the page does:
+ * {@code GET /wait?id=N}, then again from the last id it got + 1 (or the same id after an
+ * empty answer). Minimal HTTP: one request in flight per connection, responses with
+ * Content-Length. Every method runs on the one thread that calls {@link #poll}.
+ */
+final class ViewerPool {
+    /** Connects in flight at once, so the server's accept backlog (somaxconn) is not flooded. */
+    private static final int MAX_CONNECTING = 200;
+    private static final byte[] ID_KEY = "\"id\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REQUEST_HEAD = "GET /wait?id=".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REQUEST_TAIL = " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Selector selector;
+    private final List<InetAddress> sources;
+    private final byte[] readBytes = new byte[64 * 1024];
+    /** Direct, so reads go straight from the kernel into it, with no hidden temporary buffer. */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(readBytes.length);
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(256);
+    private final byte[] requestBytes = new byte[256];
+    private final Set<Viewer> viewers = new HashSet<>();
+    private final Set<SelectionKey> connecting = new HashSet<>();
+    private final Arrivals arrivals = new Arrivals();
+    private int nextSource;
+
+    private InetSocketAddress server;
+    private long openFromId;
+    private int toOpen;
+    private int openFailures;
+
+    private boolean timing;
+    private long awaitedId = -1;
+    private int reachedAwaited;
+
+    private long delivered;
+    private long duplicated;
+    private long skipped;
+    private long errors;
+    private long emptyAnswers;
+    private long responses;
+
+    ViewerPool(List<InetAddress> sources) throws IOException {
+        this.selector = Selector.open();
+        this.sources = sources;
+    }
+
+    /** Starts opening {@code count} more viewers, each asking first for {@code fromId}. */
+    void open(InetSocketAddress server, int count, long fromId) {
+        this.server = server;
+        this.openFromId = fromId;
+        this.toOpen = count;
+        this.openFailures = 0;
+    }
+
+    boolean isOpening() {
+        return toOpen > 0 || !connecting.isEmpty();
+    }
+
+    /** Gives up on connects still in flight; they count as failed. */
+    void abandonOpening() {
+        openFailures += toOpen + connecting.size();
+        toOpen = 0;
+        for (SelectionKey key : connecting) {
+            closeQuietly(key);
+        }
+        connecting.clear();
+    }
+
+    int openFailures() {
+        return openFailures;
+    }
+
+    int size() {
+        return viewers.size();
+    }
+
+    void setTiming(boolean on) {
+        timing = on;
+    }
+
+    /** From now on, counts the viewers that have received message {@code id}. */
+    void await(long id) {
+        awaitedId = id;
+        reachedAwaited = 0;
+        for (Viewer viewer : viewers) {
+            if (viewer.nextId > id) {
+                reachedAwaited++;
+            }
+        }
+    }
+
+    int reachedAwaited() {
+        return reachedAwaited;
+    }
+
+    /** Arrival times and counters since the last report, then starts afresh. */
+    String report() {
+        StringBuilder out = new StringBuilder();
+        arrivals.writeTo(out);
+        out.append("counts ").append(delivered).append(' ').append(duplicated).append(' ').append(skipped)
+                .append(' ').append(errors).append(' ').append(emptyAnswers).append(' ').append(responses)
+                .append(' ').append(viewers.size()).append('\n');
+        arrivals.clear();
+        delivered = duplicated = skipped = errors = emptyAnswers = responses = 0;
+        return out.toString();
+    }
+
+    void closeAll() throws IOException {
+        abandonOpening();
+        for (Viewer viewer : viewers) {
+            viewer.channel.close();
+        }
+        viewers.clear();
+        awaitedId = -1;
+        selector.selectNow(); // lets the selector forget the cancelled keys
+    }
+
+    /** Waits at most {@code timeoutMillis} for socket events and handles them; starts pending connects. */
+    void poll(long timeoutMillis) throws IOException {
+        while (toOpen > 0 && connecting.size() < MAX_CONNECTING) {
+            toOpen--;
+            startConnect();
+        }
+        selector.select(timeoutMillis);
+        // Every response handled in this round was in its socket by now: timing arrivals from here
+        // keeps the time this thread spends on the other sockets of the round out of the figures.
+        long selectedAt = System.nanoTime();
+        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+            SelectionKey key = keys.next();
+            keys.remove();
+            if (!key.isValid()) {
+                continue;
+            }
+            Viewer viewer = (Viewer) key.attachment();
+            if (key.isConnectable()) {
+                finishConnect(key, viewer);
+            } else {
+                if (key.isWritable()) {
+                    writeUnsent(key, viewer);
+                }
+                if (key.isValid() && key.isReadable()) {
+                    read(key, viewer, selectedAt);
+                }
+            }
+        }
+    }
+
+    private void startConnect() {
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            // Spreading source addresses keeps each one's ephemeral ports far from exhaustion.
+            channel.bind(new InetSocketAddress(sources.get(nextSource++ % sources.size()), 0));
+            Viewer viewer = new Viewer(channel, openFromId);
+            if (channel.connect(server)) {
+                connected(channel.register(selector, SelectionKey.OP_READ, viewer), viewer);
+            } else {
+                connecting.add(channel.register(selector, SelectionKey.OP_CONNECT, viewer));
+            }
+        } catch (IOException e) {
+            openFailures++;
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // already failed; the count says so
+                }
+            }
+        }
+    }
+
+    private void finishConnect(SelectionKey key, Viewer viewer) {
+        connecting.remove(key);
+        try {
+            viewer.channel.finishConnect();
+            key.interestOps(SelectionKey.OP_READ);
+            connected(key, viewer);
+        } catch (IOException e) {
+            openFailures++;
+            closeQuietly(key);
+        }
+    }
+
+    private void connected(SelectionKey key, Viewer viewer) {
+        viewers.add(viewer);
+        sendPoll(key, viewer);
+    }
+
+    /**
+     * One read per readiness: a response is small and comes alone (one request is in flight), so
+     * it nearly always arrives whole; if not, the selector reports the socket again for the rest.
+     */
+    private void read(SelectionKey key, Viewer viewer, long selectedAt) {
+        int count;
+        readBuffer.clear();
+        try {
+            count = viewer.channel.read(readBuffer);
+        } catch (IOException e) {
+            count = -1;
+        }
+        if (count == 0) {
+            return;
+        }
+        if (count < 0) {
+            drop(key, viewer);
+            return;
+        }
+        readBuffer.flip();
+        readBuffer.get(readBytes, 0, count);
+        boolean complete;
+        try {
+            complete = viewer.take(readBytes, count);
+        } catch (RuntimeException e) {
+            drop(key, viewer);
+            return;
+        }
+        if (complete) {
+            answered(key, viewer, selectedAt);
+        }
+    }
+
+    private void answered(SelectionKey key, Viewer viewer, long now) {
+        responses++;
+        if (viewer.status != 200 || viewer.extraBytes != 0) {
+            drop(key, viewer);
+            return;
+        }
+        byte[] bytes = viewer.responseBytes;
+        int found = 0;
+        for (int at = Viewer.indexOf(bytes, ID_KEY, viewer.bodyStart, viewer.bodyEnd); at >= 0;
+                at = Viewer.indexOf(bytes, ID_KEY, at + ID_KEY.length, viewer.bodyEnd)) {
+            found++;
+            long id = 0;
+            for (int i = at + ID_KEY.length; i < viewer.bodyEnd && bytes[i] >= '0' && bytes[i] <= '9'; i++) {
+                id = id * 10 + (bytes[i] - '0');
+            }
+            if (id < viewer.nextId) {
+                duplicated++;
+                continue;
+            }
+            skipped += id - viewer.nextId;
+            delivered++;
+            if (timing) {
+                arrivals.record(id, now);
+            }
+            if (viewer.nextId <= awaitedId && id + 1 > awaitedId) {
+                reachedAwaited++;
+            }
+            viewer.nextId = id + 1;
+        }
+        if (found == 0) {
+            emptyAnswers++; // the wait timed out: ask again for the same id
+        }
+        sendPoll(key, viewer);
+    }
+
+    private void sendPoll(SelectionKey key, Viewer viewer) {
+        int length = pollRequest(viewer.nextId);
+        writeBuffer.clear();
+        writeBuffer.put(requestBytes, 0, length).flip();
+        try {
+            viewer.channel.write(writeBuffer);
+        } catch (IOException e) {
+            drop(key, viewer);
+            return;
+        }
+        if (writeBuffer.hasRemaining()) {
+            viewer.unsent = ByteBuffer.allocate(writeBuffer.remaining()).put(writeBuffer).flip();
+            key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+    }
+
+    /** Writes {@code GET /wait?id=ID ...} into requestBytes without allocating; returns its length. */
+    private int pollRequest(long id) {
+        int at = REQUEST_HEAD.length;
+        System.arraycopy(REQUEST_HEAD, 0, requestBytes, 0, at);
+        int digits = 1;
+        for (long rest = id / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        for (int i = at + digits - 1; i >= at; i--) {
+            requestBytes[i] = (byte) ('0' + id % 10);
+            id /= 10;
+        }
+        at += digits;
+        System.arraycopy(REQUEST_TAIL, 0, requestBytes, at, REQUEST_TAIL.length);
+        return at + REQUEST_TAIL.length;
+    }
+
+    private void writeUnsent(SelectionKey key, Viewer viewer) {
+        try {
+            viewer.channel.write(viewer.unsent);
+        } catch (IOException e) {
+            drop(key, viewer);
+            return;
+        }
+        if (!viewer.unsent.hasRemaining()) {
+            viewer.unsent = null;
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    private void drop(SelectionKey key, Viewer viewer) {
+        errors++;
+        if (viewers.remove(viewer) && awaitedId >= 0 && viewer.nextId > awaitedId) {
+            reachedAwaited--;
+        }
+        closeQuietly(key);
+    }
+
+    private static void closeQuietly(SelectionKey key) {
+        try {
+            key.channel().close();
+        } catch (IOException ignored) {
+            // closing after a failure: nothing more to learn
+        }
+    }
+
+    static List<InetAddress> addresses(String commaSeparated) throws IOException {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String name : commaSeparated.split(",")) {
+            addresses.add(InetAddress.getByName(name));
+        }
+        return addresses;
+    }
+}
