@@ -54,6 +54,15 @@ final class Broadcaster implements MessageLog.Listener {
 
     /** Answers {@code waiter} with the messages from {@code from} on: now if there are any, else when one arrives. */
     void await(long from, Waiter waiter) {
+        await(from, waiter, true);
+    }
+
+    /**
+     * {@code mayReadLog}: whether an id older than the tail may be looked up in the log. After a
+     * log read that found nothing it may not: the tail moved on past a whole tail's worth since
+     * that read, and an empty answer makes the client ask again rather than loop here.
+     */
+    private void await(long from, Waiter waiter, boolean mayReadLog) {
         Supplier<Batch> now;
         synchronized (lock) {
             if (waiter.isFinished()) {
@@ -64,8 +73,10 @@ final class Broadcaster implements MessageLog.Listener {
             } else if (!synced || from >= tail.end()) {
                 park(from, waiter);
                 return;
+            } else if (from >= tail.start()) {
+                now = batch(from);
             } else {
-                now = from >= tail.start() ? batch(from) : null;
+                now = mayReadLog ? null : constant(empty);
             }
         }
         if (now != null) {
@@ -268,32 +279,10 @@ final class Broadcaster implements MessageLog.Listener {
             if (!park || !slice.messages().isEmpty() || !slice.logId().equals(logId())) {
                 waiter.deliver(Batch.of(slice.logId(), slice.messages()));
             } else {
-                awaitAfterEmptyRead(slice.nextId(), waiter);
+                // The log held nothing from the asked id on, and its next id was nextId: the waiter
+                // wants exactly the messages from nextId on.
+                await(slice.nextId(), waiter, false);
             }
         });
-    }
-
-    /**
-     * The log held nothing from the asked id on, and its next id was {@code nextId}: the waiter
-     * wants exactly the messages from {@code nextId} on.
-     */
-    private void awaitAfterEmptyRead(long nextId, Waiter waiter) {
-        Supplier<Batch> now;
-        synchronized (lock) {
-            if (waiter.isFinished()) {
-                return;
-            }
-            if (closing) {
-                now = constant(empty);
-            } else if (!synced || nextId >= tail.end()) {
-                park(nextId, waiter);
-                return;
-            } else {
-                // Below the tail means the tail moved on past a whole tail's worth since the read;
-                // an empty answer makes the client ask again rather than loop here.
-                now = nextId >= tail.start() ? batch(nextId) : constant(empty);
-            }
-        }
-        waiter.deliver(now.get());
     }
 }
