@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,13 +16,13 @@ import java.util.function.Function;
  */
 record Config(String host, int port, URI redis, Duration waitTimeout, int maxMessages, int maxMessageLength,
         String publishKey, boolean openPublishing, int maxBodyBytes, int maxHeaderBytes, int maxWaiters,
-        int publishRate, String corsOrigin, int adminPort) {
+        int publishRate, String corsOrigin, int adminPort, Set<String> trustedProxies) {
 
     /** {@code adminPort} when health and metrics share the main port. */
     static final int NO_ADMIN_PORT = -1;
 
     static final Config DEFAULTS = new Config("127.0.0.1", 8000, null, Duration.ofSeconds(10), 10_000, 2_000,
-            null, false, 64 * 1024, 16 * 1024, 50_000, 10, null, NO_ADMIN_PORT);
+            null, false, 64 * 1024, 16 * 1024, 50_000, 10, null, NO_ADMIN_PORT, Set.of());
 
     /** Thrown for a bad command line or environment; its message is one line for the operator. */
     static final class Invalid extends RuntimeException {
@@ -48,7 +50,8 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
             new Option("--max-waiters", "NODECAST_MAX_WAITERS", "N", "most /wait requests parked at once; beyond it 503 (default 50000)"),
             new Option("--publish-rate", "NODECAST_PUBLISH_RATE", "N", "publishes and clears per second from one client address; beyond it 429 (default 10)"),
             new Option("--cors-origin", "NODECAST_CORS_ORIGIN", "ORIGIN", "origin allowed to read /wait and /since from other sites, e.g. https://example.org (default: none)"),
-            new Option("--admin-port", "NODECAST_ADMIN_PORT", "PORT", "serve /healthz, /readyz and /metrics on this port instead of the main one (default: the main port)"));
+            new Option("--admin-port", "NODECAST_ADMIN_PORT", "PORT", "serve /healthz, /readyz and /metrics on this port instead of the main one (default: the main port)"),
+            new Option("--trusted-proxy", "NODECAST_TRUSTED_PROXY", "IP[,IP]", "proxies whose X-Forwarded-For names the client, for the publish rate (default: none)"));
 
     static String usage() {
         StringBuilder text = new StringBuilder("Usage: java -jar nodecast.jar [options]\n\nOptions (each also read from the environment variable shown):\n");
@@ -99,7 +102,8 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
                 value(given, "--max-waiters", d.maxWaiters, v -> wholeNumber(v, 1, 10_000_000)),
                 value(given, "--publish-rate", d.publishRate, v -> wholeNumber(v, 1, 1_000_000)),
                 value(given, "--cors-origin", d.corsOrigin, Config::origin),
-                value(given, "--admin-port", d.adminPort, v -> wholeNumber(v, 0, 65_535)));
+                value(given, "--admin-port", d.adminPort, v -> wholeNumber(v, 0, 65_535)),
+                value(given, "--trusted-proxy", d.trustedProxies, Config::addresses));
     }
 
     private static <T> T value(Map<String, String> given, String flag, T fallback, Function<String, T> parser) {
@@ -126,6 +130,19 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
             throw new IllegalArgumentException("must be at least 16 printable characters, without spaces");
         }
         return text;
+    }
+
+    /** IP addresses only, as written, so that trust never depends on a name lookup. */
+    private static Set<String> addresses(String text) {
+        Set<String> addresses = new LinkedHashSet<>();
+        for (String address : text.split(",")) {
+            String literal = ClientAddress.normal(address.strip());
+            if (literal == null) {
+                throw new IllegalArgumentException("must be IP addresses separated by commas");
+            }
+            addresses.add(literal);
+        }
+        return Set.copyOf(addresses);
     }
 
     private static boolean bool(String text) {

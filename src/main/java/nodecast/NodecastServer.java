@@ -55,7 +55,8 @@ final class NodecastServer implements AutoCloseable {
         PublisherKey key = config.openPublishing() ? PublisherKey.open()
                 : PublisherKey.required(generatedKey != null ? generatedKey : config.publishKey());
         FormPage form = new FormPage(!key.isOpen());
-        PublishGate gate = new PublishGate(form, key, new PublishRateLimit(config.publishRate(), System::nanoTime), config.maxBodyBytes());
+        PublishGate gate = new PublishGate(form, key, new PublishRateLimit(config.publishRate(), System::nanoTime),
+                new ClientAddress(config.trustedProxies()), config.maxBodyBytes());
         ClassLoader classes = NodecastServer.class.getClassLoader();
 
         PathHandler routes = Handlers.path(staticFiles(classes, "web/"))

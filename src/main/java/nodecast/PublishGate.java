@@ -19,18 +19,20 @@ final class PublishGate {
     private final FormPage form;
     private final PublisherKey key;
     private final PublishRateLimit rateLimit;
+    private final ClientAddress clientAddress;
     private final long maxBodyBytes;
 
-    PublishGate(FormPage form, PublisherKey key, PublishRateLimit rateLimit, long maxBodyBytes) {
+    PublishGate(FormPage form, PublisherKey key, PublishRateLimit rateLimit, ClientAddress clientAddress, long maxBodyBytes) {
         this.form = form;
         this.key = key;
         this.rateLimit = rateLimit;
+        this.clientAddress = clientAddress;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     /** Calls {@code action} on a worker thread with the parsed form, or answers 4xx itself. */
     void admit(HttpServerExchange exchange, Consumer<FormBody> action) {
-        long retryAfter = rateLimit.take(exchange.getSourceAddress().getAddress());
+        long retryAfter = rateLimit.take(clientAddress.of(exchange));
         if (retryAfter > 0) {
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(retryAfter));
             reject(exchange, 429, "too many publishes from your address; try again in " + retryAfter + " s", null);

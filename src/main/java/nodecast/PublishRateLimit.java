@@ -1,6 +1,5 @@
 package nodecast;
 
-import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -16,11 +15,11 @@ final class PublishRateLimit {
 
     private final int perSecond;
     private final LongSupplier nanoClock;
-    private final Map<InetAddress, long[]> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<String, long[]> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<InetAddress, long[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
             return size() > MAX_ADDRESSES;
         }
     };
@@ -31,7 +30,7 @@ final class PublishRateLimit {
     }
 
     /** Takes one publish from {@code address}'s allowance; returns 0 if allowed, else the seconds to wait. */
-    synchronized long take(InetAddress address) {
+    synchronized long take(String address) {
         long now = nanoClock.getAsLong();
         // bucket[0]: tokens in millionths; bucket[1]: when it was last topped up
         long[] bucket = buckets.computeIfAbsent(address, a -> new long[] {perSecond * 1_000_000L, now});

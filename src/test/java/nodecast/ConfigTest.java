@@ -43,6 +43,14 @@ class ConfigTest {
     }
 
     @Test
+    void trusted_proxies_are_ip_addresses_and_never_names() {
+        assertEquals(java.util.Set.of("10.0.0.1", "0:0:0:0:0:0:0:1"), parse("--trusted-proxy", "10.0.0.1, ::1").trustedProxies());
+        assertThrows(Config.Invalid.class, () -> parse("--trusted-proxy", "proxy.example"));
+        assertThrows(Config.Invalid.class, () -> parse("--trusted-proxy", "10.0.0.256"));
+        assertEquals(java.util.Set.of(), parse().trustedProxies());
+    }
+
+    @Test
     void a_sentinel_group_is_named_by_its_sentinels_and_master() {
         Config config = parse("--redis", "redis-sentinel://10.0.0.1:26379,10.0.0.2:26379/mymaster");
         assertEquals("redis-sentinel", config.redis().getScheme());

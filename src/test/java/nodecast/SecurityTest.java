@@ -16,9 +16,35 @@ import org.junit.jupiter.api.Test;
 class SecurityTest {
 
     private static Config config(String key, boolean open, int maxWaiters, int publishRate, String cors, int adminPort) {
+        return config(key, open, maxWaiters, publishRate, cors, adminPort, java.util.Set.of());
+    }
+
+    private static Config config(String key, boolean open, int maxWaiters, int publishRate, String cors, int adminPort,
+            java.util.Set<String> trustedProxies) {
         Config d = TestServer.config(null, Duration.ofSeconds(5), 0);
         return new Config(d.host(), 0, null, d.waitTimeout(), d.maxMessages(), d.maxMessageLength(), key, open,
-                d.maxBodyBytes(), d.maxHeaderBytes(), maxWaiters, publishRate, cors, adminPort);
+                d.maxBodyBytes(), d.maxHeaderBytes(), maxWaiters, publishRate, cors, adminPort, trustedProxies);
+    }
+
+    private static int publishFrom(TestServer s, String forwardedFor) {
+        return post(s, "/submit-message", "text=x", "Accept", "application/json", "Authorization", "Bearer " + TestServer.KEY,
+                "X-Forwarded-For", forwardedFor).statusCode();
+    }
+
+    @Test
+    void behind_a_trusted_proxy_the_publish_rate_counts_each_client_it_names_and_no_one_else_can_name_one() {
+        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 2, null, Config.NO_ADMIN_PORT, java.util.Set.of("127.0.0.1")))) {
+            assertEquals(201, publishFrom(s, "203.0.113.1"));
+            assertEquals(201, publishFrom(s, "198.51.100.7, 203.0.113.1"));
+            assertEquals(429, publishFrom(s, "203.0.113.1"), "the rightmost hop that is not a trusted proxy is the client");
+            assertEquals(201, publishFrom(s, "203.0.113.2"), "another client behind the same proxy has its own allowance");
+            assertEquals(201, publishFrom(s, "203.0.113.3, 127.0.0.1"), "trusted proxies in the chain are skipped");
+        }
+        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 2, null, Config.NO_ADMIN_PORT))) {
+            assertEquals(201, publishFrom(s, "203.0.113.1"));
+            assertEquals(201, publishFrom(s, "203.0.113.2"));
+            assertEquals(429, publishFrom(s, "203.0.113.3"), "without a trusted proxy the header changes nothing");
+        }
     }
 
     private static TestServer start(Config config) {
