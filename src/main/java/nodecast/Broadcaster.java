@@ -35,8 +35,9 @@ final class Broadcaster implements MessageLog.Listener {
     private final MessageRing tail;
     private final TreeMap<Long, Set<Waiter>> parkedById = new TreeMap<>();
     private final Map<Waiter, Long> parkedAt = new HashMap<>();
-    private String logId;
-    private Batch empty = Batch.of(null, List.of());
+    /** Written under the lock, read without it: every /wait checks it, and one value is all a reader needs. */
+    private volatile String logId;
+    private volatile Batch empty = Batch.of(null, List.of());
     /** {@code parkedAt.size()}, readable without the lock by the admission check of every /wait. */
     private volatile int parkedCount;
     /** False until the log's first sync: until then the tail says nothing about the log. */
@@ -136,16 +137,12 @@ final class Broadcaster implements MessageLog.Listener {
 
     /** The log id viewers should hold now; null before the first sync. */
     String logId() {
-        synchronized (lock) {
-            return logId;
-        }
+        return logId;
     }
 
     /** An empty answer in the current log (naming none before the first sync), for a wait that timed out. */
     Batch emptyBatch() {
-        synchronized (lock) {
-            return empty;
-        }
+        return empty;
     }
 
     @Override
