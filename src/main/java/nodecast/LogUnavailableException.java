@@ -1,7 +1,10 @@
 package nodecast;
 
-/** The message log cannot be reached (Redis is down); the request should be answered 503. */
-final class LogUnavailableException extends RuntimeException {
+/**
+ * The message log cannot be reached (Redis is down) and the operation was not carried out: the
+ * request should be answered 503. {@link UncertainWriteException} is the case where it may have been.
+ */
+class LogUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     LogUnavailableException(String reason, Throwable cause) {

@@ -1,6 +1,8 @@
 package nodecast;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -11,6 +13,8 @@ final class MemoryMessageLog implements MessageLog {
     private final String logId = UUID.randomUUID().toString();
     private final Clock clock;
     private final MessageRing messages;
+    /** The idempotency keys of the last appends that gave one, oldest first, as many as the log keeps messages. */
+    private final Map<String, Message> byIdempotencyKey;
     private Listener listener = NO_LISTENER;
 
     private static final Listener NO_LISTENER = new Listener() {
@@ -31,6 +35,14 @@ final class MemoryMessageLog implements MessageLog {
     MemoryMessageLog(int maxMessages, Clock clock) {
         this.messages = new MessageRing(maxMessages);
         this.clock = clock;
+        this.byIdempotencyKey = new LinkedHashMap<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Message> eldest) {
+                return size() > maxMessages;
+            }
+        };
     }
 
     @Override
@@ -41,21 +53,23 @@ final class MemoryMessageLog implements MessageLog {
 
     /** The listener is told under the lock, so it hears of messages in id order. */
     @Override
-    public synchronized Message append(String text) {
+    public synchronized Appended append(String text, String idempotencyKey) {
+        Message earlier = idempotencyKey == null ? null : byIdempotencyKey.get(idempotencyKey);
+        if (earlier != null) {
+            return new Appended(earlier, true);
+        }
         Message message = new Message(messages.end(), text, Message.formatTime(clock.instant()));
         messages.add(message);
+        if (idempotencyKey != null) {
+            byIdempotencyKey.put(idempotencyKey, message);
+        }
         listener.onAppended(message);
-        return message;
+        return new Appended(message, false);
     }
 
     @Override
     public synchronized LogSlice since(long from, int limit) {
         return slice(from, limit);
-    }
-
-    @Override
-    public synchronized LogSlice recent(int limit) {
-        return slice(messages.end() - limit, limit);
     }
 
     @Override

@@ -4,7 +4,7 @@ package nodecast;
  * The ordered, shared record of every message. Ids are zero-based, assigned atomically in
  * publish order and never reused, not even after {@link #clear()}.
  *
- * <p>{@link #append}, {@link #since}, {@link #recent} and {@link #clear} may block (Redis);
+ * <p>{@link #append}, {@link #since} and {@link #clear} may block (Redis);
  * never call them on an IO thread.
  */
 interface MessageLog extends AutoCloseable {
@@ -24,13 +24,16 @@ interface MessageLog extends AutoCloseable {
     /** Starts feeding {@code listener}; the first call it gets is an {@code onSynced}. */
     void start(Listener listener);
 
-    Message append(String text);
+    /**
+     * Stores {@code text} as the next message, unless {@code idempotencyKey} (null for none) was
+     * given to one of the last appends the log remembers keys for: then stores nothing and returns
+     * the message first stored under it. Throws {@link LogUnavailableException} when nothing was
+     * stored, {@link UncertainWriteException} when that is not known.
+     */
+    Appended append(String text, String idempotencyKey);
 
     /** At most {@code limit} messages with id {@code from} or more, oldest first. */
     LogSlice since(long from, int limit);
-
-    /** The newest {@code limit} messages. */
-    LogSlice recent(int limit);
 
     /** Empties the log; the id sequence carries on. */
     void clear();

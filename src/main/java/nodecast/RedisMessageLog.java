@@ -38,7 +38,7 @@ import redis.clients.jedis.util.JedisURIHelper;
  */
 final class RedisMessageLog implements MessageLog {
     private static final Logger LOG = LoggerFactory.getLogger(RedisMessageLog.class);
-    private static final List<String> KEYS = List.of("nodecast:seq", "nodecast:log", "nodecast:log-id");
+    private static final List<String> KEYS = List.of("nodecast:seq", "nodecast:log", "nodecast:log-id", "nodecast:idem", "nodecast:idem-order");
     private static final String CHANNEL = "nodecast:events";
     private static final String CLEARED = "clear ";
 
@@ -48,20 +48,33 @@ final class RedisMessageLog implements MessageLog {
               if redis.call('EXISTS', KEYS[1]) == 0 then
                 redis.call('SET', KEYS[1], 0)
                 redis.call('SET', KEYS[3], ARGV[1])
-                redis.call('DEL', KEYS[2])
+                redis.call('DEL', KEYS[2], KEYS[4], KEYS[5])
               end
               return redis.call('GET', KEYS[3])
             end
             """;
 
-    /** ARGV: fresh log id, text as a JSON string, time, max messages, channel. Returns {log id, id}. */
+    /**
+     * ARGV: fresh log id, text as a JSON string, time, max messages, channel, idempotency key ("" for
+     * none). Returns {log id, id}, or {log id, id, json} when the key was used already and nothing was stored.
+     */
     private static final String APPEND = OPEN + """
             local logId = open()
+            if ARGV[6] ~= '' then
+              local earlier = redis.call('HGET', KEYS[4], ARGV[6])
+              if earlier then return {logId, tonumber(string.match(earlier, '^{"id":(%d+)')), earlier} end
+            end
             local id = redis.call('INCR', KEYS[1]) - 1
             local json = '{"id":' .. string.format('%d', id) .. ',"text":' .. ARGV[2] .. ',"time":"' .. ARGV[3] .. '"}'
             redis.call('ZADD', KEYS[2], id, json)
             local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
             if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1) end
+            if ARGV[6] ~= '' then
+              redis.call('HSET', KEYS[4], ARGV[6], json)
+              if redis.call('RPUSH', KEYS[5], ARGV[6]) > tonumber(ARGV[4]) then
+                redis.call('HDEL', KEYS[4], redis.call('LPOP', KEYS[5]))
+              end
+            end
             redis.call('PUBLISH', ARGV[5], logId .. ' ' .. json)
             return {logId, id}
             """;
@@ -162,16 +175,20 @@ final class RedisMessageLog implements MessageLog {
     }
 
     @Override
-    public Message append(String text) {
+    public Appended append(String text, String idempotencyKey) {
         String time = Message.formatTime(clock.instant());
         long seenBefore = highestNextId.get();
-        List<?> result = (List<?>) run(APPEND, Message.toJson(text), time, Integer.toString(maxMessages), CHANNEL);
+        List<?> result = (List<?>) run(APPEND, Message.toJson(text), time, Integer.toString(maxMessages), CHANNEL,
+                idempotencyKey == null ? "" : idempotencyKey);
+        if (result.size() == 3) {
+            return new Appended(Message.fromJson(text(result.get(2))), true);
+        }
         Message message = new Message(number(result.get(1)), text, time);
         noteLog(text(result.get(0)), message.id() + 1, seenBefore);
         // Tell this instance now rather than when the notification comes back, so the publisher's own
         // next read sees the message. The notification is then a duplicate, which the listener ignores.
         listener.onAppended(message);
-        return message;
+        return new Appended(message, false);
     }
 
     @Override
@@ -182,8 +199,7 @@ final class RedisMessageLog implements MessageLog {
         return slice;
     }
 
-    @Override
-    public LogSlice recent(int limit) {
+    private LogSlice recent(int limit) {
         return read("", limit);
     }
 

@@ -34,7 +34,7 @@ final class SubmitHandler implements HttpHandler {
         Message message;
         long started = System.nanoTime();
         try {
-            message = log.append(fields.get("text"));
+            message = log.append(fields.get("text"), null).message();
         } catch (LogUnavailableException e) {
             gate.reject(exchange, 503, "message not stored: " + e.getMessage(), fields);
             return;

@@ -80,7 +80,7 @@ class BroadcasterTest {
 
     private void publish(int count) {
         for (int i = 0; i < count; i++) {
-            log.append("message " + i);
+            log.append("message " + i, null);
         }
     }
 
@@ -92,7 +92,7 @@ class BroadcasterTest {
         assertFalse(waiter.answer.isDone());
         assertEquals(1, broadcaster.parkedCount());
 
-        log.append("hello");
+        log.append("hello", null);
 
         assertEquals(List.of(0L), waiter.ids());
         assertEquals("hello", waiter.answer.get().messages().get(0).text());
@@ -120,7 +120,7 @@ class BroadcasterTest {
             broadcaster.await(0, waiter);
             waiters.add(waiter);
         }
-        log.append("one for all");
+        log.append("one for all", null);
         Batch first = waiters.get(0).answer.get(5, TimeUnit.SECONDS);
         for (Recorder waiter : waiters) {
             assertSame(first, waiter.answer.get(5, TimeUnit.SECONDS));
@@ -134,7 +134,7 @@ class BroadcasterTest {
         broadcaster.await(0, waiter);
         waiter.timeOut();
         assertEquals(0, broadcaster.parkedCount());
-        log.append("too late");
+        log.append("too late", null);
         assertEquals(List.of(), waiter.ids());
         assertEquals(0, waiter.calls.get());
     }
@@ -194,7 +194,7 @@ class BroadcasterTest {
 
         Recorder waiter = new Recorder();
         broadcaster.await(1, waiter);
-        log.append("after the clear");
+        log.append("after the clear", null);
         assertEquals(List.of(3L), waiter.ids(), "ids carry on after a clear");
     }
 
@@ -207,7 +207,7 @@ class BroadcasterTest {
             long next = log.since(0, 1).nextId();
             Recorder waiter = new Recorder();
             broadcaster.await(next, waiter);
-            Thread publisher = new Thread(() -> log.append("racing"));
+            Thread publisher = new Thread(() -> log.append("racing", null));
             publisher.start();
             assertEquals(List.of(next), waiter.ids(), "round " + round);
             publisher.join();
