@@ -14,10 +14,6 @@ record Batch(String logId, List<Message> messages, ByteBuffer json) {
         return new Batch(logId, List.copyOf(messages), Message.encode(messages));
     }
 
-    boolean isEmpty() {
-        return messages.isEmpty();
-    }
-
     /** A view of the JSON with its own position, so concurrent writers do not disturb each other. */
     ByteBuffer body() {
         return json.duplicate();

@@ -9,15 +9,17 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
  * Answers "messages from id N on" and wakes parked waiters when messages arrive.
  *
  * <p>It keeps the newest messages of the log (fed, in id order, by the log itself) so that
- * requests for recent ids, which are nearly all of them, are answered from memory and one
- * arriving message costs one encoding per distinct answer, however many waiters get it. Ids
- * older than that tail are read from the log on {@code blocking}, never on the caller's thread.
+ * requests are answered from memory and one arriving message costs one encoding per distinct
+ * answer, however many waiters get it. The tail keeps as many messages as the log does, so once
+ * synced it is the whole log: an id older than it was trimmed or cleared from the log too, and
+ * is answered from the tail's start. Only before the first sync (or if the log held a gap) is the
+ * log itself read, on {@code blocking}, never on the caller's thread. Answers for one request
+ * are encoded on {@code blocking} as well: a thousand messages are no work for an IO thread.
  *
  * <p>Why no wake-up is lost: a waiter is parked under the same lock that appends to the tail,
  * so a message either is in the tail when the waiter looks (answered at once) or arrives after
@@ -31,6 +33,9 @@ final class Broadcaster implements MessageLog.Listener {
     private final Metrics metrics;
     private final int batchLimit;
 
+    /** The most messages an answer may carry to be encoded on the thread that asked for it. */
+    private static final int ENCODED_INLINE = 16;
+
     private final Object lock = new Object();
     private final MessageRing tail;
     private final TreeMap<Long, Set<Waiter>> parkedById = new TreeMap<>();
@@ -42,6 +47,8 @@ final class Broadcaster implements MessageLog.Listener {
     private volatile int parkedCount;
     /** False until the log's first sync: until then the tail says nothing about the log. */
     private boolean synced;
+    /** Whether the tail holds every message the log keeps, so ids below it need no log read. */
+    private boolean wholeLog;
     /** Set on shutdown, under the lock: nothing parks any more, so every viewer goes to re-poll elsewhere. */
     private volatile boolean closing;
 
@@ -64,24 +71,24 @@ final class Broadcaster implements MessageLog.Listener {
      * that read, and an empty answer makes the client ask again rather than loop here.
      */
     private void await(long from, Waiter waiter, boolean mayReadLog) {
-        Supplier<Batch> now;
+        Unencoded now;
         synchronized (lock) {
             if (waiter.isFinished()) {
                 return;
             }
             if (closing) {
-                now = constant(empty);
-            } else if (!synced || from >= tail.end()) {
+                now = new Unencoded(logId, List.of());
+            } else if (!synced || firstKept(from) >= tail.end()) {
                 park(from, waiter);
                 return;
-            } else if (from >= tail.start()) {
+            } else if (isInMemory(from)) {
                 now = batch(from);
             } else {
-                now = mayReadLog ? null : constant(empty);
+                now = mayReadLog ? null : new Unencoded(logId, List.of());
             }
         }
         if (now != null) {
-            waiter.deliver(now.get());
+            answerSoon(now, waiter);
         } else {
             readLog(from, waiter, true);
         }
@@ -89,17 +96,40 @@ final class Broadcaster implements MessageLog.Listener {
 
     /** Answers {@code reader} at once with the messages from {@code from} on, possibly none. */
     void read(long from, Waiter reader) {
-        Supplier<Batch> now = null;
+        Unencoded now = null;
         synchronized (lock) {
-            if (synced && from >= tail.start()) {
+            if (synced && isInMemory(from)) {
                 now = batch(from);
             }
         }
         if (now != null) {
-            reader.deliver(now.get());
+            answerSoon(now, reader);
         } else {
             readLog(from, reader, false);
         }
+    }
+
+    /**
+     * Delivers an answer for one request. A few messages are encoded at once, on the caller's
+     * thread (an IO thread: that costs about as much as writing the headers); more on a worker
+     * thread, so a viewer a thousand messages behind never holds up an IO thread's other connections.
+     */
+    private void answerSoon(Unencoded answer, Waiter waiter) {
+        if (answer.messages().size() <= ENCODED_INLINE) {
+            waiter.deliver(answer.encode());
+        } else {
+            blocking.execute(() -> waiter.deliver(answer.encode()));
+        }
+    }
+
+    /** Whether the tail can answer {@code from}: it holds that id, or it holds the whole log and the id is gone from both. */
+    private boolean isInMemory(long from) {
+        return from >= tail.start() || wholeLog;
+    }
+
+    /** The first id an answer for {@code from} would start at, as far as the tail knows. */
+    private long firstKept(long from) {
+        return wholeLog ? Math.max(from, tail.start()) : from;
     }
 
     /** For shutdown: answers every parked waiter now (empty) and parks none from here on. */
@@ -146,16 +176,14 @@ final class Broadcaster implements MessageLog.Listener {
     }
 
     @Override
-    public boolean onAppended(Message message) {
+    public void onAppended(Message message) {
         long started = System.nanoTime();
         List<Runnable> wakeUps;
         synchronized (lock) {
-            if (!synced || message.id() < tail.end()) {
-                return true; // already known: a sync read it before its notification came
+            if (tail.size() == tail.capacity() && tail.capacity() < log.capacity()) {
+                wholeLog = false; // the tail drops a message the log still keeps
             }
-            if (message.id() > tail.end()) {
-                return false;
-            }
+            // The log promises the next id; MessageRing refuses any other, loudly, rather than keep a gap.
             tail.add(message);
             wakeUps = takeReady();
         }
@@ -163,7 +191,6 @@ final class Broadcaster implements MessageLog.Listener {
             wakeUps.forEach(Runnable::run);
             metrics.fannedOut(System.nanoTime() - started);
         }
-        return true;
     }
 
     @Override
@@ -180,15 +207,17 @@ final class Broadcaster implements MessageLog.Listener {
     }
 
     @Override
-    public void onSynced(LogSlice recent) {
+    public void onSynced(LogSlice newest) {
         List<Runnable> wakeUps;
         synchronized (lock) {
-            boolean newLog = logId != null && !logId.equals(recent.logId());
-            if (!recent.logId().equals(logId)) {
-                logId = recent.logId();
+            boolean newLog = logId != null && !logId.equals(newest.logId());
+            if (!newest.logId().equals(logId)) {
+                logId = newest.logId();
                 empty = Batch.of(logId, List.of());
             }
-            tail.reset(contiguousEnd(recent.messages(), recent.nextId()), recent.nextId());
+            List<Message> kept = contiguousEnd(newest.messages(), newest.nextId());
+            tail.reset(kept, newest.nextId());
+            wholeLog = kept.size() == newest.messages().size();
             synced = true;
             // Waiters of a log that is gone hold ids that mean nothing now: answer them empty,
             // with the new log id, so they start again.
@@ -225,10 +254,10 @@ final class Broadcaster implements MessageLog.Listener {
             long from = bucket.getKey();
             Set<Waiter> waiters = bucket.getValue();
             waiters.forEach(parkedAt::remove);
-            if (from >= tail.start()) {
-                Supplier<Batch> batch = batch(from);
+            if (isInMemory(from)) {
+                Unencoded batch = batch(from);
                 wakeUps.add(() -> {
-                    Batch shared = batch.get();
+                    Batch shared = batch.encode();
                     waiters.forEach(w -> w.deliver(shared));
                 });
             } else {
@@ -254,14 +283,15 @@ final class Broadcaster implements MessageLog.Listener {
      * The answer for {@code from}, to be encoded outside the lock: under it, only the message
      * references are copied, so a laggard's thousand-message answer never holds up the others.
      */
-    private Supplier<Batch> batch(long from) {
-        String id = logId;
-        List<Message> messages = tail.from(from, batchLimit);
-        return () -> Batch.of(id, messages);
+    private Unencoded batch(long from) {
+        return new Unencoded(logId, tail.from(from, batchLimit));
     }
 
-    private static Supplier<Batch> constant(Batch batch) {
-        return () -> batch;
+    /** An answer's messages, taken under the lock, and the log they belong to. */
+    private record Unencoded(String logId, List<Message> messages) {
+        Batch encode() {
+            return Batch.of(logId, messages);
+        }
     }
 
     private void readLog(long from, Waiter waiter, boolean park) {

@@ -3,12 +3,12 @@ package nodecast;
 import io.undertow.server.HttpHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /healthz}: the process answers (liveness). {@code GET /readyz}: it can serve viewers
- * and publishers now (readiness): the log is reachable, the broadcaster has synced with it, and
- * the server is not shutting down. A load balancer sends traffic only to ready instances.
+ * and publishers now (readiness): the log is reachable and this instance hears every change to it
+ * (see {@link MessageLog#problem()}), the broadcaster has synced with it, and the server is not
+ * shutting down. A load balancer sends traffic only to ready instances.
  */
 final class HealthHandler {
     private HealthHandler() {
@@ -18,14 +18,17 @@ final class HealthHandler {
         return exchange -> Replies.json(exchange, 200, Map.of("live", true));
     }
 
-    static HttpHandler ready(MessageLog log, Broadcaster broadcaster, BooleanSupplier closing) {
+    static HttpHandler ready(MessageLog log, Broadcaster broadcaster) {
         return exchange -> {
+            String problem = log.problem();
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("log", log.describe());
-            state.put("logReachable", log.isAvailable());
+            if (problem != null) {
+                state.put("problem", problem);
+            }
             state.put("synced", broadcaster.logId() != null);
-            state.put("shuttingDown", closing.getAsBoolean());
-            boolean ready = log.isAvailable() && broadcaster.logId() != null && !closing.getAsBoolean();
+            state.put("shuttingDown", broadcaster.isClosing());
+            boolean ready = problem == null && broadcaster.logId() != null && !broadcaster.isClosing();
             state.put("ready", ready);
             Replies.json(exchange, ready ? 200 : 503, state);
         };

@@ -19,8 +19,7 @@ final class MemoryMessageLog implements MessageLog {
 
     private static final Listener NO_LISTENER = new Listener() {
         @Override
-        public boolean onAppended(Message message) {
-            return true;
+        public void onAppended(Message message) {
         }
 
         @Override
@@ -83,8 +82,13 @@ final class MemoryMessageLog implements MessageLog {
     }
 
     @Override
-    public boolean isAvailable() {
-        return true;
+    public int capacity() {
+        return messages.capacity();
+    }
+
+    @Override
+    public String problem() {
+        return null;
     }
 
     @Override

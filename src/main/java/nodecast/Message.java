@@ -28,9 +28,8 @@ record Message(long id, String text, String time) {
         return GSON.fromJson(json, Message.class);
     }
 
-    /** A JSON array of messages as a read-only direct buffer, ready to be written to any number of sockets. */
+    /** A JSON array of messages as a read-only buffer, ready to be written to any number of sockets. */
     static ByteBuffer encode(List<Message> messages) {
-        byte[] bytes = toJson(messages).getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+        return ByteBuffer.wrap(toJson(messages).getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
     }
 }

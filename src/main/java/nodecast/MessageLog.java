@@ -9,16 +9,24 @@ package nodecast;
  */
 interface MessageLog extends AutoCloseable {
 
-    /** Receives what is committed to the log, in id order, from whichever instance committed it. */
+    /**
+     * Receives what is committed to the log, from whichever instance committed it, as one ordered
+     * story: calls never overlap, the first is an {@code onSynced}, and each {@code onAppended}
+     * carries exactly the id that follows what the listener has.
+     */
     interface Listener {
-        /** Returns false if {@code message} does not directly follow the last one seen: the caller must resync. */
-        boolean onAppended(Message message);
+        /** The next message: its id is one more than the last one's (or the synced next id). */
+        void onAppended(Message message);
 
-        /** Every message below {@code nextId} is gone (the log was cleared). May come more than once. */
+        /** Every message below {@code nextId} is gone (the log was cleared); the next message has at least that id. May come more than once. */
         void onCleared(long nextId);
 
-        /** Replaces everything known about the log: after start-up, a reconnect, a gap or a new log. */
-        void onSynced(LogSlice recent);
+        /**
+         * Replaces everything known about the log: after start-up, a reconnect, a gap or a new log.
+         * {@code newest} holds the newest messages the log keeps, and for the same log never ends
+         * below what the listener already has.
+         */
+        void onSynced(LogSlice newest);
     }
 
     /** Starts feeding {@code listener}; the first call it gets is an {@code onSynced}. */
@@ -35,11 +43,14 @@ interface MessageLog extends AutoCloseable {
     /** At most {@code limit} messages with id {@code from} or more, oldest first. */
     LogSlice since(long from, int limit);
 
+    /** The most messages the log keeps; older ones are dropped. */
+    int capacity();
+
     /** Empties the log; the id sequence carries on. */
     void clear();
 
-    /** Whether the log can be reached now. */
-    boolean isAvailable();
+    /** Why the log cannot serve this instance now (unreachable, or deaf to other instances), or null when it can. */
+    String problem();
 
     /** For the start-up log line. */
     String describe();

@@ -39,6 +39,7 @@ final class MessagesHandler implements HttpHandler {
         }
         String currentLog = broadcaster.logId();
         if (currentLog != null && !query.follows(currentLog)) {
+            metrics.logGone();
             Replies.logGone(exchange, currentLog);
             return;
         }

@@ -27,6 +27,10 @@ final class Metrics {
             .description("Parked requests whose client went away").register(registry);
     private final Counter redisErrors = Counter.builder("nodecast.redis.errors")
             .description("Redis commands that failed").register(registry);
+    private final Counter logRenewals = Counter.builder("nodecast.log.renewals")
+            .description("Logs replaced by this instance because their id sequence went back").register(registry);
+    private final Counter logGone = Counter.builder("nodecast.log.gone")
+            .description("Viewers answered 409: the log their ids belong to is gone").register(registry);
 
     /** Counts every answer of 400 or more by status: the reason a request was refused. */
     final ExchangeCompletionListener refusals = (exchange, next) -> {
@@ -65,6 +69,29 @@ final class Metrics {
 
     void redisError() {
         redisErrors.increment();
+    }
+
+    /** {@code cause}: subscribed, gap, new-log, went-back, garbled or error. */
+    void resync(String cause) {
+        registry.counter("nodecast.redis.resyncs", "cause", cause).increment();
+    }
+
+    void logRenewed() {
+        logRenewals.increment();
+    }
+
+    void logGone() {
+        logGone.increment();
+    }
+
+    /** {@code purpose}: resync (the newest messages) or old-ids (a viewer's ids older than memory holds). */
+    void logRead(String purpose) {
+        registry.counter("nodecast.log.reads", "purpose", purpose).increment();
+    }
+
+    /** {@code cause}: lost (the connection failed) or deaf (no heartbeat heard, so dropped on purpose). */
+    void subscriptionDropped(String cause) {
+        registry.counter("nodecast.redis.subscription.reconnects", "cause", cause).increment();
     }
 
     String scrape() {

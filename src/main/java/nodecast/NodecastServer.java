@@ -69,7 +69,7 @@ final class NodecastServer implements AutoCloseable {
                 .addPrefixPath("/webjars", staticFiles(classes, "META-INF/resources/webjars/"));
         PathHandler operations = config.adminPort() == Config.NO_ADMIN_PORT ? routes : Handlers.path();
         operations.addExactPath("/healthz", MethodFilter.get(HealthHandler.live()))
-                .addExactPath("/readyz", MethodFilter.get(HealthHandler.ready(log, broadcaster, broadcaster::isClosing)))
+                .addExactPath("/readyz", MethodFilter.get(HealthHandler.ready(log, broadcaster)))
                 .addExactPath("/metrics", MethodFilter.get(exchange -> {
                     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     exchange.getResponseSender().send(metrics.scrape());

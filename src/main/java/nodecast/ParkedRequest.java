@@ -109,6 +109,7 @@ final class ParkedRequest implements Waiter {
      */
     private void answer(Batch batch) {
         if (batch.logId() != null && !query.follows(batch.logId())) {
+            metrics.logGone();
             Replies.logGone(exchange, batch.logId());
         } else {
             metrics.delivered(batch.messages().size());

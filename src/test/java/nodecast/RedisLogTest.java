@@ -166,6 +166,8 @@ class RedisLogTest {
         assertEquals(LongStream.range(0, total).boxed().toList(), new ArrayList<>(new TreeMap<>(textById).keySet()),
                 "publishes were answered with ids 0.." + (total - 1));
         for (TestServer on : instances) {
+            // An instance hears the other's last publishes a moment after they are answered.
+            awaitTrue(() -> TestServer.messages(on.get("/since?id=0")).size() == total, "every message reaches every instance");
             HttpResponse<String> since = on.get("/since?id=0");
             assertEquals(log, since.headers().firstValue(Replies.LOG_HEADER.toString()).orElse(null),
                     "the ids still belong to the log viewers started with: nothing was lost, so it must not be replaced");
