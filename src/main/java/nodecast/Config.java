@@ -1,5 +1,6 @@
 package nodecast;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -8,11 +9,13 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * Everything nodecast can be told at start-up, with every default in one place. Each flag can
- * also be set by an environment variable; a flag wins over its variable.
+ * Everything nodecast can be told at start-up. Every default is in one place, the initial values
+ * of {@link Builder}, and {@code --help} shows them from there. Each flag can also be set by an
+ * environment variable; a flag wins over its variable.
  */
 record Config(String host, int port, URI redis, Duration waitTimeout, int maxMessages, int maxMessageLength,
         String publishKey, boolean openPublishing, int maxBodyBytes, int maxHeaderBytes, int maxWaiters,
@@ -21,8 +24,128 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
     /** {@code adminPort} when health and metrics share the main port. */
     static final int NO_ADMIN_PORT = -1;
 
-    static final Config DEFAULTS = new Config("127.0.0.1", 8000, null, Duration.ofSeconds(10), 10_000, 2_000,
-            null, false, 64 * 1024, 16 * 1024, 50_000, 10, null, NO_ADMIN_PORT, Set.of());
+    static final Config DEFAULTS = builder().build();
+
+    /** Starts from every default; set only what differs. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    Builder toBuilder() {
+        return builder().host(host).port(port).redis(redis).waitTimeout(waitTimeout).maxMessages(maxMessages)
+                .maxMessageLength(maxMessageLength).publishKey(publishKey).openPublishing(openPublishing)
+                .maxBodyBytes(maxBodyBytes).maxHeaderBytes(maxHeaderBytes).maxWaiters(maxWaiters)
+                .publishRate(publishRate).corsOrigin(corsOrigin).adminPort(adminPort).trustedProxies(trustedProxies);
+    }
+
+    /**
+     * The one place defaults live, written out even where they are {@code null} or {@code false}
+     * so every default reads here; a setter says what a {@code null} means.
+     */
+    static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8000;
+        private URI redis = null;
+        private Duration waitTimeout = Duration.ofSeconds(10);
+        private int maxMessages = 10_000;
+        private int maxMessageLength = 2_000;
+        private String publishKey = null;
+        private boolean openPublishing = false;
+        private int maxBodyBytes = 64 * 1024;
+        private int maxHeaderBytes = 16 * 1024;
+        private int maxWaiters = 50_000;
+        private int publishRate = 10;
+        private String corsOrigin = null;
+        private int adminPort = NO_ADMIN_PORT;
+        private Set<String> trustedProxies = Set.of();
+
+        private Builder() {
+        }
+
+        Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** {@code null}: the log is kept in memory. */
+        Builder redis(URI redis) {
+            this.redis = redis;
+            return this;
+        }
+
+        Builder waitTimeout(Duration waitTimeout) {
+            this.waitTimeout = waitTimeout;
+            return this;
+        }
+
+        Builder maxMessages(int maxMessages) {
+            this.maxMessages = maxMessages;
+            return this;
+        }
+
+        Builder maxMessageLength(int maxMessageLength) {
+            this.maxMessageLength = maxMessageLength;
+            return this;
+        }
+
+        /** {@code null}: a random key is made and printed at start-up. */
+        Builder publishKey(String publishKey) {
+            this.publishKey = publishKey;
+            return this;
+        }
+
+        Builder openPublishing(boolean openPublishing) {
+            this.openPublishing = openPublishing;
+            return this;
+        }
+
+        Builder maxBodyBytes(int maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        Builder maxHeaderBytes(int maxHeaderBytes) {
+            this.maxHeaderBytes = maxHeaderBytes;
+            return this;
+        }
+
+        Builder maxWaiters(int maxWaiters) {
+            this.maxWaiters = maxWaiters;
+            return this;
+        }
+
+        Builder publishRate(int publishRate) {
+            this.publishRate = publishRate;
+            return this;
+        }
+
+        /** {@code null}: no other site may read. */
+        Builder corsOrigin(String corsOrigin) {
+            this.corsOrigin = corsOrigin;
+            return this;
+        }
+
+        /** {@link #NO_ADMIN_PORT}: health and metrics are on the main port. */
+        Builder adminPort(int adminPort) {
+            this.adminPort = adminPort;
+            return this;
+        }
+
+        Builder trustedProxies(Set<String> trustedProxies) {
+            this.trustedProxies = Set.copyOf(trustedProxies);
+            return this;
+        }
+
+        Config build() {
+            return new Config(host, port, redis, waitTimeout, maxMessages, maxMessageLength, publishKey, openPublishing,
+                    maxBodyBytes, maxHeaderBytes, maxWaiters, publishRate, corsOrigin, adminPort, trustedProxies);
+        }
+    }
 
     /** Thrown for a bad command line or environment; its message is one line for the operator. */
     static final class Invalid extends RuntimeException {
@@ -33,30 +156,79 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
         }
     }
 
-    private record Option(String flag, String env, String valueName, String help) {
+    /**
+     * One flag: how to read its text, which builder setter takes the value, and how its default
+     * reads in {@code --help}. {@code shown} gives {@code null} when there is no default value, and
+     * the help then says {@code absent} ("none" unless told) instead.
+     */
+    private record Option<T>(String flag, String env, String valueName, String help, Function<String, T> parser,
+            BiConsumer<Builder, T> setter, Function<Config, ?> shown, String absent) {
+
+        Option(String flag, String env, String valueName, String help, Function<String, T> parser,
+                BiConsumer<Builder, T> setter, Function<Config, ?> shown) {
+            this(flag, env, valueName, help, parser, setter, shown, "none");
+        }
+
+        void set(Builder config, String text) {
+            T value;
+            try {
+                value = parser.apply(text.strip());
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(flag + " " + e.getMessage() + ", got '" + text + "'");
+            }
+            setter.accept(config, value);
+        }
+
+        String line() {
+            Object value = shown.apply(DEFAULTS);
+            return help + (value == null ? " (default: " + absent + ")" : " (default " + value + ")");
+        }
     }
 
-    private static final List<Option> OPTIONS = List.of(
-            new Option("--host", "NODECAST_HOST", "HOST", "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)"),
-            new Option("--port", "NODECAST_PORT", "PORT", "port to listen on, 0 for any free port (default 8000)"),
-            new Option("--redis", "NODECAST_REDIS", "URL", "Redis holding the message log: redis://host:port/db, or redis-sentinel://host:port[,host:port]/mastername (default: in memory)"),
-            new Option("--wait-timeout", "NODECAST_WAIT_TIMEOUT", "SECONDS", "how long /wait holds a request before answering [] (default 10; fractions allowed; at most 60)"),
-            new Option("--max-messages", "NODECAST_MAX_MESSAGES", "N", "messages kept in the log; older ones are dropped (default 10000)"),
-            new Option("--max-message-length", "NODECAST_MAX_MESSAGE_LENGTH", "N", "longest message accepted, in characters (default 2000)"),
-            new Option("--publish-key", "NODECAST_PUBLISH_KEY", "KEY", "key publishers must give (default: a random one, printed at start-up)"),
-            new Option("--open-publishing", "NODECAST_OPEN_PUBLISHING", "true|false", "let anyone publish and clear, without a key (default false)"),
-            new Option("--max-body-bytes", "NODECAST_MAX_BODY_BYTES", "N", "largest request body accepted (default 65536)"),
-            new Option("--max-header-bytes", "NODECAST_MAX_HEADER_BYTES", "N", "largest request head (request line and headers) accepted (default 16384)"),
-            new Option("--max-waiters", "NODECAST_MAX_WAITERS", "N", "most /wait requests parked at once; beyond it 503 (default 50000)"),
-            new Option("--publish-rate", "NODECAST_PUBLISH_RATE", "N", "publishes and clears per second from one client address; beyond it 429 (default 10)"),
-            new Option("--cors-origin", "NODECAST_CORS_ORIGIN", "ORIGIN", "origin allowed to read /wait and /since from other sites, e.g. https://example.org (default: none)"),
-            new Option("--admin-port", "NODECAST_ADMIN_PORT", "PORT", "serve /healthz, /readyz and /metrics on this port instead of the main one (default: the main port)"),
-            new Option("--trusted-proxy", "NODECAST_TRUSTED_PROXY", "IP[,IP]", "proxies whose X-Forwarded-For names the client, for the publish rate (default: none)"));
+    private static final List<Option<?>> OPTIONS = List.of(
+            new Option<>("--host", "NODECAST_HOST", "HOST", "address to listen on; 0.0.0.0 for every interface",
+                    Config::host, Builder::host, Config::host),
+            new Option<>("--port", "NODECAST_PORT", "PORT", "port to listen on, 0 for any free port",
+                    v -> wholeNumber(v, 0, 65_535), Builder::port, Config::port),
+            new Option<>("--redis", "NODECAST_REDIS", "URL",
+                    "Redis holding the message log: redis://host:port/db, or redis-sentinel://host:port[,host:port]/mastername",
+                    Config::redisUri, Builder::redis, Config::redis, "in memory"),
+            new Option<>("--wait-timeout", "NODECAST_WAIT_TIMEOUT", "SECONDS",
+                    "how long /wait holds a request before answering []; fractions allowed, at most 60",
+                    Config::seconds, Builder::waitTimeout, c -> inSeconds(c.waitTimeout())),
+            new Option<>("--max-messages", "NODECAST_MAX_MESSAGES", "N", "messages kept in the log; older ones are dropped",
+                    v -> wholeNumber(v, 1, 1_000_000), Builder::maxMessages, Config::maxMessages),
+            new Option<>("--max-message-length", "NODECAST_MAX_MESSAGE_LENGTH", "N", "longest message accepted, in characters",
+                    v -> wholeNumber(v, 1, 100_000), Builder::maxMessageLength, Config::maxMessageLength),
+            new Option<>("--publish-key", "NODECAST_PUBLISH_KEY", "KEY", "key publishers must give",
+                    Config::publishKey, Builder::publishKey, Config::publishKey, "a random one, printed at start-up"),
+            new Option<>("--open-publishing", "NODECAST_OPEN_PUBLISHING", "true|false", "let anyone publish and clear, without a key",
+                    Config::bool, Builder::openPublishing, Config::openPublishing),
+            new Option<>("--max-body-bytes", "NODECAST_MAX_BODY_BYTES", "N", "largest request body accepted",
+                    v -> wholeNumber(v, 1_024, 16 * 1024 * 1024), Builder::maxBodyBytes, Config::maxBodyBytes),
+            new Option<>("--max-header-bytes", "NODECAST_MAX_HEADER_BYTES", "N", "largest request head (request line and headers) accepted",
+                    v -> wholeNumber(v, 1_024, 1024 * 1024), Builder::maxHeaderBytes, Config::maxHeaderBytes),
+            new Option<>("--max-waiters", "NODECAST_MAX_WAITERS", "N", "most /wait requests parked at once; beyond it 503",
+                    v -> wholeNumber(v, 1, 10_000_000), Builder::maxWaiters, Config::maxWaiters),
+            new Option<>("--publish-rate", "NODECAST_PUBLISH_RATE", "N",
+                    "when publishing is open, publishes and clears per second from one client address; when it is not, "
+                            + "attempts with a wrong or missing key per second from one address; a publisher giving the "
+                            + "right key is never throttled; beyond it 429",
+                    v -> wholeNumber(v, 1, 1_000_000), Builder::publishRate, Config::publishRate),
+            new Option<>("--cors-origin", "NODECAST_CORS_ORIGIN", "ORIGIN",
+                    "origin allowed to read /wait and /since from other sites, e.g. https://example.org",
+                    Config::origin, Builder::corsOrigin, Config::corsOrigin),
+            new Option<>("--admin-port", "NODECAST_ADMIN_PORT", "PORT", "serve /healthz, /readyz and /metrics on this port instead of the main one",
+                    v -> wholeNumber(v, 0, 65_535), Builder::adminPort,
+                    c -> c.adminPort() == NO_ADMIN_PORT ? null : c.adminPort(), "the main port"),
+            new Option<>("--trusted-proxy", "NODECAST_TRUSTED_PROXY", "IP[,IP]", "proxies whose X-Forwarded-For names the client, for the publish rate",
+                    Config::addresses, Builder::trustedProxies,
+                    c -> c.trustedProxies().isEmpty() ? null : String.join(",", c.trustedProxies())));
 
     static String usage() {
         StringBuilder text = new StringBuilder("Usage: java -jar nodecast.jar [options]\n\nOptions (each also read from the environment variable shown):\n");
-        for (Option option : OPTIONS) {
-            text.append(String.format("  %-30s %s%n  %-30s %s%n", option.flag + " " + option.valueName, option.help, "", "env " + option.env));
+        for (Option<?> option : OPTIONS) {
+            text.append(String.format("  %-30s %s%n  %-30s %s%n", option.flag + " " + option.valueName, option.line(), "", "env " + option.env));
         }
         return text.append(String.format("  %-30s %s%n", "--help", "show this help and exit")).toString();
     }
@@ -64,7 +236,7 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
     /** Reads flags ({@code --name value} or {@code --name=value}), then the environment, then defaults. */
     static Config parse(List<String> args, Map<String, String> env) {
         Map<String, String> given = new LinkedHashMap<>();
-        for (Option option : OPTIONS) {
+        for (Option<?> option : OPTIONS) {
             String value = env.get(option.env);
             if (value != null) {
                 given.put(option.flag, value);
@@ -87,35 +259,19 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
                 throw new Invalid(flag + " needs a value");
             }
         }
-        Config d = DEFAULTS;
-        return new Config(
-                value(given, "--host", d.host, Config::host),
-                value(given, "--port", d.port, v -> wholeNumber(v, 0, 65_535)),
-                value(given, "--redis", d.redis, Config::redisUri),
-                value(given, "--wait-timeout", d.waitTimeout, Config::seconds),
-                value(given, "--max-messages", d.maxMessages, v -> wholeNumber(v, 1, 1_000_000)),
-                value(given, "--max-message-length", d.maxMessageLength, v -> wholeNumber(v, 1, 100_000)),
-                value(given, "--publish-key", d.publishKey, Config::publishKey),
-                value(given, "--open-publishing", d.openPublishing, Config::bool),
-                value(given, "--max-body-bytes", d.maxBodyBytes, v -> wholeNumber(v, 1_024, 16 * 1024 * 1024)),
-                value(given, "--max-header-bytes", d.maxHeaderBytes, v -> wholeNumber(v, 1_024, 1024 * 1024)),
-                value(given, "--max-waiters", d.maxWaiters, v -> wholeNumber(v, 1, 10_000_000)),
-                value(given, "--publish-rate", d.publishRate, v -> wholeNumber(v, 1, 1_000_000)),
-                value(given, "--cors-origin", d.corsOrigin, Config::origin),
-                value(given, "--admin-port", d.adminPort, v -> wholeNumber(v, 0, 65_535)),
-                value(given, "--trusted-proxy", d.trustedProxies, Config::addresses));
+        Builder config = builder();
+        for (Option<?> option : OPTIONS) {
+            String text = given.get(option.flag);
+            if (text != null) {
+                option.set(config, text);
+            }
+        }
+        return config.build();
     }
 
-    private static <T> T value(Map<String, String> given, String flag, T fallback, Function<String, T> parser) {
-        String text = given.get(flag);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return parser.apply(text.strip());
-        } catch (IllegalArgumentException e) {
-            throw new Invalid(flag + " " + e.getMessage() + ", got '" + text + "'");
-        }
+    /** As the flag takes it, 10 or 2.5, not Duration's PT10S. */
+    private static String inSeconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     private static String host(String text) {

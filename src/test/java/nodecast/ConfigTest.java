@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,6 +20,11 @@ class ConfigTest {
 
     private static Config parse(String... args) {
         return Config.parse(List.of(args), Map.of());
+    }
+
+    /** The {@code --help} line that describes {@code flag}. */
+    private static String helpLine(String flag) {
+        return Config.usage().lines().filter(line -> line.startsWith("  " + flag + " ")).findFirst().orElseThrow();
     }
 
     @Test
@@ -28,6 +36,60 @@ class ConfigTest {
         assertEquals(Duration.ofSeconds(10), config.waitTimeout());
         assertEquals(10_000, config.maxMessages());
         assertEquals(2_000, config.maxMessageLength());
+    }
+
+    @Test
+    void the_builder_starts_from_the_same_defaults_as_an_empty_command_line() {
+        assertEquals(parse(), Config.builder().build());
+        assertEquals(parse(), Config.DEFAULTS);
+    }
+
+    @Test
+    void a_builder_from_a_config_changes_only_what_it_is_told() {
+        Config config = parse("--port", "9000", "--redis", "redis://r:1/0", "--trusted-proxy", "10.0.0.1", "--open-publishing");
+        assertEquals(config, config.toBuilder().build());
+        Config changed = config.toBuilder().maxWaiters(3).build();
+        assertEquals(3, changed.maxWaiters());
+        assertEquals(config, changed.toBuilder().maxWaiters(config.maxWaiters()).build());
+    }
+
+    @Test
+    void the_help_shows_each_default_as_the_builder_has_it() {
+        Config defaults = Config.builder().build();
+        assertTrue(helpLine("--max-messages").endsWith("(default " + defaults.maxMessages() + ")"), helpLine("--max-messages"));
+        assertTrue(helpLine("--max-message-length").endsWith("(default " + defaults.maxMessageLength() + ")"));
+        assertTrue(helpLine("--port").endsWith("(default " + defaults.port() + ")"));
+        assertTrue(helpLine("--host").endsWith("(default " + defaults.host() + ")"));
+        assertTrue(helpLine("--max-waiters").endsWith("(default " + defaults.maxWaiters() + ")"));
+        assertTrue(helpLine("--publish-rate").endsWith("(default " + defaults.publishRate() + ")"));
+        assertTrue(helpLine("--open-publishing").endsWith("(default " + defaults.openPublishing() + ")"));
+    }
+
+    @Test
+    void each_default_in_the_help_given_back_as_its_flag_changes_nothing() {
+        Pattern shown = Pattern.compile("  (--[a-z-]+) \\S+ .*\\(default ([^:)][^)]*)\\)");
+        List<String> checked = new ArrayList<>();
+        for (String line : Config.usage().lines().toList()) {
+            Matcher matcher = shown.matcher(line);
+            if (matcher.matches()) {
+                assertEquals(Config.DEFAULTS, parse(matcher.group(1), matcher.group(2)), line);
+                checked.add(matcher.group(1));
+            }
+        }
+        assertEquals(List.of("--host", "--port", "--wait-timeout", "--max-messages", "--max-message-length", "--open-publishing",
+                "--max-body-bytes", "--max-header-bytes", "--max-waiters", "--publish-rate"), checked);
+    }
+
+    @Test
+    void an_option_without_a_default_value_says_what_happens_instead() {
+        assertNull(Config.DEFAULTS.redis());
+        assertTrue(helpLine("--redis").endsWith("(default: in memory)"));
+        assertNull(Config.DEFAULTS.publishKey());
+        assertTrue(helpLine("--publish-key").endsWith("(default: a random one, printed at start-up)"));
+        assertEquals(Config.NO_ADMIN_PORT, Config.DEFAULTS.adminPort());
+        assertTrue(helpLine("--admin-port").endsWith("(default: the main port)"));
+        assertTrue(helpLine("--cors-origin").endsWith("(default: none)"));
+        assertTrue(helpLine("--trusted-proxy").endsWith("(default: none)"));
     }
 
     @Test

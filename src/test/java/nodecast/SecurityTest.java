@@ -21,9 +21,9 @@ class SecurityTest {
 
     private static Config config(String key, boolean open, int maxWaiters, int publishRate, String cors, int adminPort,
             java.util.Set<String> trustedProxies) {
-        Config d = TestServer.config(null, Duration.ofSeconds(5), 0);
-        return new Config(d.host(), 0, null, d.waitTimeout(), d.maxMessages(), d.maxMessageLength(), key, open,
-                d.maxBodyBytes(), d.maxHeaderBytes(), maxWaiters, publishRate, cors, adminPort, trustedProxies);
+        return TestServer.config(null, Duration.ofSeconds(5), 0).toBuilder().publishKey(key).openPublishing(open)
+                .maxWaiters(maxWaiters).publishRate(publishRate).corsOrigin(cors).adminPort(adminPort)
+                .trustedProxies(trustedProxies).build();
     }
 
     private static int publishFrom(TestServer s, String forwardedFor) {

@@ -57,9 +57,7 @@ final class TestServer implements AutoCloseable {
 
     /** The defaults, but for a known key and a publish rate no test reaches. */
     static Config config(URI redis, Duration waitTimeout, int port) {
-        Config d = Config.DEFAULTS;
-        return new Config("127.0.0.1", port, redis, waitTimeout, d.maxMessages(), d.maxMessageLength(),
-                KEY, false, d.maxBodyBytes(), d.maxHeaderBytes(), d.maxWaiters(), 1_000_000, null, Config.NO_ADMIN_PORT, d.trustedProxies());
+        return Config.builder().port(port).redis(redis).waitTimeout(waitTimeout).publishKey(KEY).publishRate(1_000_000).build();
     }
 
     /** A Redis-backed server answers from its tail only once its subscription has synced. */
