@@ -42,10 +42,12 @@
 
   function failed(xhr) {
     if (xhr.status === 409 && xhr.responseJSON && xhr.responseJSON.log) {
-      // The log we followed is gone (restarted in-memory server, emptied Redis): follow the new one from its start.
+      // The log we followed is gone (restarted in-memory server, emptied Redis, ids lost in a failover). Its ids
+      // mean nothing in the new log, which may hold the same messages again: start afresh rather than show any twice.
       logId = xhr.responseJSON.log;
       nextId = 0;
-      note('The broadcast was restarted on the server; following it from the start.');
+      $('#messages').empty();
+      note('The broadcast was restarted on the server; showing it again from the start.');
       return 0;
     }
     failures += 1;

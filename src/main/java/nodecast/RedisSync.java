@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  *    |  |                   +--- gap in the stream, a new log id, the sequence went back, garbled --+
  *    |  +-- subscription lost, or no heartbeat heard for deafAfter (then forced to reconnect) ------+
  *    +----- the same, from STALE
+ *   DEAF --still not subscribed after deafAfter: forced to reconnect again--&gt; DEAF
  *   any --close()--&gt; CLOSED
  * </pre>
  *
@@ -131,6 +132,8 @@ final class RedisSync implements AutoCloseable {
     private long retryPauseMillis = 100;
     private long nextBeatAt;
     private long lastBeatHeard;
+    /** When the instance last went deaf, or last forced a reconnect while deaf. */
+    private long deafSince;
     private Runnable forceReconnect = () -> { };
 
     RedisSync(RedisCommands commands, int maxMessages, Metrics metrics, Timings timings, LongSupplier nanoTime) {
@@ -153,6 +156,7 @@ final class RedisSync implements AutoCloseable {
     void start(MessageLog.Listener listener, Runnable forceReconnect) {
         this.listener = listener;
         this.forceReconnect = forceReconnect;
+        deafSince = nanoTime.getAsLong();
         thread.start();
     }
 
@@ -342,6 +346,7 @@ final class RedisSync implements AutoCloseable {
         if (phase == Phase.LIVE || phase == Phase.STALE) {
             LOG.warn("not hearing Redis ({}): {}; subscribing again", commands.where(), reason);
             phase = Phase.DEAF;
+            deafSince = nanoTime.getAsLong();
         }
         releaseAllAwaited();
     }
@@ -351,7 +356,12 @@ final class RedisSync implements AutoCloseable {
         if (phase == Phase.STALE && now - retryAt >= 0) {
             readAfresh();
         }
-        if (phase == Phase.STALE || phase == Phase.LIVE) {
+        if (phase == Phase.DEAF && now - deafSince > timings.deafAfter().toNanos()) {
+            // A subscribe that never got its answer (a black-holed master) would wait forever: start it again.
+            deafSince = now;
+            metrics.subscriptionDropped("deaf");
+            forceReconnect.run();
+        } else if (phase == Phase.STALE || phase == Phase.LIVE) {
             if (now - lastBeatHeard > timings.deafAfter().toNanos()) {
                 metrics.subscriptionDropped("deaf");
                 goDeaf("no heartbeat heard for " + timings.deafAfter().toMillis() + " ms");
@@ -370,7 +380,8 @@ final class RedisSync implements AutoCloseable {
     private long nanosToNextDuty() {
         long now = nanoTime.getAsLong();
         return switch (phase) {
-            case DEAF, CLOSED -> TimeUnit.SECONDS.toNanos(60);
+            case DEAF -> Math.max(0, deafSince + timings.deafAfter().toNanos() + 1 - now);
+            case CLOSED -> 0;
             case STALE -> Math.max(0, Math.min(retryAt, nextBeatAt) - now);
             case LIVE -> Math.max(0, Math.min(nextBeatAt, lastBeatHeard + timings.deafAfter().toNanos() + 1) - now);
         };

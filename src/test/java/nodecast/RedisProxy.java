@@ -1,0 +1,173 @@
+package nodecast;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP proxy between nodecast and a test Redis that fails on cue, as networks and failovers do:
+ * it can cut every connection right after Redis answered a given command (and refuse new ones),
+ * or silently stop carrying the subscription's traffic while keeping its connection open.
+ */
+final class RedisProxy implements AutoCloseable {
+    private final int redisPort;
+    private final int port;
+    private final Set<Link> links = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket listener;
+    private volatile String cutAfterReplyTo;
+    private volatile boolean subscriptionsFrozen;
+
+    private RedisProxy(RedisProcess redis) throws IOException {
+        this.redisPort = redis.port();
+        this.port = RedisProcess.freePort();
+        listen();
+    }
+
+    static RedisProxy to(RedisProcess redis) {
+        try {
+            return new RedisProxy(redis);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the proxy", e);
+        }
+    }
+
+    URI uri() {
+        return URI.create("redis://127.0.0.1:" + port + "/0");
+    }
+
+    /** Once Redis has answered the next command whose text contains {@code marker}, cuts every connection and refuses new ones until {@link #heal()}. */
+    void cutAfterReplyTo(String marker) {
+        cutAfterReplyTo = marker;
+    }
+
+    /**
+     * Stops carrying anything, either way, on every subscribed connection, now open or opened later,
+     * leaving them open: a partition only the subscription sees, until {@link #heal()}.
+     */
+    void freezeSubscriptions() {
+        subscriptionsFrozen = true;
+        links.stream().filter(link -> link.subscribed).forEach(link -> link.frozen = true);
+    }
+
+    /** Carries new subscriptions again and accepts connections again (after a cut); connections frozen so far stay frozen. */
+    void heal() {
+        subscriptionsFrozen = false;
+        if (listener.isClosed()) {
+            try {
+                listen();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot listen again on " + port, e);
+            }
+        }
+    }
+
+    private void listen() throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress("127.0.0.1", port));
+        listener = socket;
+        Thread accepting = new Thread(() -> accept(socket), "redis-proxy-accept");
+        accepting.setDaemon(true);
+        accepting.start();
+    }
+
+    private void accept(ServerSocket socket) {
+        while (!socket.isClosed()) {
+            try {
+                Socket client = socket.accept();
+                Socket redis = new Socket("127.0.0.1", redisPort);
+                Link link = new Link(client, redis);
+                links.add(link);
+                link.start();
+            } catch (IOException e) {
+                return; // closed by a cut or by close()
+            }
+        }
+    }
+
+    /** Cuts everything: the listener (so connecting is refused) and every open connection. */
+    private void cut() {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        links.forEach(Link::close);
+    }
+
+    @Override
+    public void close() {
+        cut();
+    }
+
+    /** One client connection and its connection to Redis, with a thread pumping each way. */
+    private final class Link {
+        private final Socket client;
+        private final Socket redis;
+        volatile boolean subscribed;
+        volatile boolean frozen;
+        private volatile boolean cutAfterNextReply;
+
+        Link(Socket client, Socket redis) {
+            this.client = client;
+            this.redis = redis;
+        }
+
+        void start() {
+            pump(client, redis, true);
+            pump(redis, client, false);
+        }
+
+        private void pump(Socket from, Socket to, boolean fromClient) {
+            Thread thread = new Thread(() -> {
+                byte[] buffer = new byte[64 * 1024];
+                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        if (fromClient) {
+                            String text = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+                            if (text.contains("SUBSCRIBE")) {
+                                subscribed = true;
+                                frozen |= subscriptionsFrozen;
+                            }
+                            String marker = cutAfterReplyTo;
+                            if (marker != null && text.contains(marker)) {
+                                cutAfterReplyTo = null;
+                                cutAfterNextReply = true;
+                            }
+                        }
+                        if (frozen) {
+                            continue;
+                        }
+                        out.write(buffer, 0, n);
+                        out.flush();
+                        if (!fromClient && cutAfterNextReply) {
+                            cut();
+                        }
+                    }
+                } catch (IOException e) {
+                    // one side closed: close both
+                }
+                close();
+            }, "redis-proxy-pump");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void close() {
+            links.remove(this);
+            try {
+                client.close();
+                redis.close();
+            } catch (IOException e) {
+                // already closed
+            }
+        }
+    }
+}

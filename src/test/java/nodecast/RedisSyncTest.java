@@ -1,0 +1,301 @@
+package nodecast;
+
+import static nodecast.RedisLogTest.awaitParked;
+import static nodecast.RedisLogTest.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The failure paths of the Redis sync, each reproduced on purpose: Redis failing right after a
+ * write, a relaying instance seeing the sequence go back, a listener slow to take a new log, a
+ * subscription gone silent, a lost last write, retried publishes. Faults are made by hand (keys
+ * rewritten as a failover would leave them, subscriptions killed, a proxy that cuts or freezes
+ * connections), never waited for.
+ */
+class RedisSyncTest {
+    /** Long enough that a viewer answered before it was a viewer told, not one timed out. */
+    private static final Duration LONG_WAIT = Duration.ofSeconds(20);
+    private static RedisProcess redis;
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void freshData() {
+        assertEquals("+OK", redis.command("FLUSHALL"));
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (AutoCloseable each : started) {
+            each.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T started(T thing) {
+        started.add(0, thing);
+        return thing;
+    }
+
+    private TestServer instance(java.net.URI uri, Duration waitTimeout) {
+        return started(TestServer.start(uri, waitTimeout));
+    }
+
+    /** A log of its own on the test Redis, told to {@code listener}, with a short heartbeat. */
+    private RedisMessageLog log(MessageLog.Listener listener) {
+        RedisMessageLog log = started(new RedisMessageLog(redis.uri(), 1_000, Clock.systemUTC(), new Metrics(),
+                new RedisSync.Timings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1))));
+        log.start(listener);
+        return log;
+    }
+
+    private static String logOf(TestServer s) {
+        return s.get("/since?id=0").headers().firstValue(Replies.LOG_HEADER.toString()).orElseThrow();
+    }
+
+    private static String field(HttpResponse<String> response, String name) {
+        return JsonParser.parseString(response.body()).getAsJsonObject().get(name).getAsString();
+    }
+
+    private static CompletableFuture<HttpResponse<String>> waitOn(TestServer s, String query) {
+        return CompletableFuture.supplyAsync(() -> s.get("/wait?" + query));
+    }
+
+    // 1. A stored message answered as not stored.
+    @Test
+    void a_publish_redis_stored_is_answered_201_even_when_redis_fails_right_after_it() throws Exception {
+        RedisProxy proxy = started(RedisProxy.to(redis));
+        TestServer s = instance(proxy.uri(), TestServer.WAIT_TIMEOUT);
+        s.publish("before the flush");
+        // The first publish after a flush finds a new log: the path that used to read the log again before answering.
+        assertEquals("+OK", redis.command("FLUSHALL"));
+        proxy.cutAfterReplyTo("ZADD");
+
+        HttpResponse<String> answer = s.postJson("/submit-message", "text=stored");
+
+        assertEquals(201, answer.statusCode(), "the message is stored, so the publisher must hear so: " + answer.body());
+        assertEquals(":1", redis.command("ZCARD nodecast:log"), "stored once");
+        proxy.heal();
+        awaitTrue(() -> TestServer.messages(s.get("/since?id=0")).stream().map(Message::text).toList().equals(List.of("stored")),
+                "the instance follows the new log once Redis is back");
+    }
+
+    // 2. Publish retries create duplicates.
+    @Test
+    void a_publish_repeating_an_idempotency_key_on_another_instance_stores_nothing_and_returns_the_first_message() {
+        RedisMessageLog a = log(new StoryListener());
+        RedisMessageLog b = log(new StoryListener());
+
+        Appended first = a.append("first", "order-17");
+        Appended retry = b.append("retried, perhaps changed", "order-17");
+        Appended other = b.append("another", "order-18");
+
+        assertFalse(first.replayed());
+        assertTrue(retry.replayed());
+        assertEquals(first.message(), retry.message(), "the retry is answered with the message first stored");
+        assertFalse(other.replayed());
+        assertEquals(1, other.message().id());
+        assertEquals(":2", redis.command("ZCARD nodecast:log"));
+    }
+
+    @Test
+    void concurrent_retries_on_two_instances_store_each_idempotency_key_once() throws Exception {
+        List<RedisMessageLog> logs = List.of(log(new StoryListener()), log(new StoryListener()));
+        Set<Message> answered = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                RedisMessageLog on = logs.get(t % 2);
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        answered.add(on.append("text " + i % 10, "key-" + i % 10).message());
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(10, answered.size(), "400 publishes over 10 keys answered with 10 messages: " + answered);
+        assertEquals(":10", redis.command("ZCARD nodecast:log"));
+    }
+
+    @Test
+    void the_keys_of_the_last_max_messages_keyed_publishes_are_remembered() {
+        RedisMessageLog log = started(new RedisMessageLog(redis.uri(), 3, Clock.systemUTC(), new Metrics()));
+        log.start(new StoryListener());
+        for (int i = 0; i < 4; i++) {
+            log.append("message " + i, "key-" + i);
+        }
+        assertTrue(log.append("again", "key-1").replayed(), "key-1 is among the last 3 keys");
+        assertFalse(log.append("again", "key-0").replayed(), "key-0 was the 4th key back, so it is forgotten");
+    }
+
+    // 4. A relaying instance cannot see the sequence go back.
+    @Test
+    void an_instance_that_only_relayed_messages_notices_the_sequence_go_back_and_moves_its_viewers_to_a_new_log() throws Exception {
+        TestServer relay = instance(redis.uri(), LONG_WAIT);
+        try (TestServer publisher = TestServer.start(redis.uri())) {
+            for (int i = 0; i < 10; i++) {
+                publisher.publish("message " + i);
+            }
+        } // only the relay is left to notice
+        awaitTrue(() -> TestServer.messages(relay.get("/since?id=0")).size() == 10, "the relay has every message");
+        String log = logOf(relay);
+        CompletableFuture<HttpResponse<String>> viewer = waitOn(relay, "id=10&log=" + log);
+        awaitParked(relay, 1);
+
+        // A failover to a replica that missed ids 7 to 9: the same log id, the sequence back at 7, subscriptions cut.
+        assertEquals("+OK", redis.command("SET nodecast:seq 7"));
+        assertEquals(":3", redis.command("ZREMRANGEBYSCORE nodecast:log 7 +inf"));
+        redis.command("CLIENT KILL TYPE pubsub");
+
+        HttpResponse<String> answer = viewer.get(10, TimeUnit.SECONDS);
+        assertEquals(409, answer.statusCode(), "the viewer waiting for id 10 must be moved, not left waiting: " + answer.body());
+        assertNotEquals(log, field(answer, "log"));
+        assertEquals(field(answer, "log"), logOf(relay));
+        assertTrue(relay.get("/metrics").body().contains("nodecast_log_renewals_total 1.0"));
+    }
+
+    // 5, 6, 7. The listener hears calls at once, from publishing threads, a stale resync, a new log taken for the old.
+    @Test
+    void a_listener_slow_to_take_a_new_log_hears_one_ordered_story_from_one_thread() throws Exception {
+        StoryListener story = new StoryListener();
+        RedisMessageLog a = log(story);
+        RedisMessageLog b = log(new StoryListener());
+        a.append("zero", null);
+        b.append("one", null);
+        awaitTrue(() -> story.next() == 2, "a has both messages");
+
+        assertEquals("+OK", redis.command("FLUSHALL"));
+        CountDownLatch held = story.holdNextSync();
+        CompletableFuture<Appended> first = CompletableFuture.supplyAsync(() -> a.append("first of the new log", null));
+        assertTrue(held.await(10, TimeUnit.SECONDS), "a never synced to the new log");
+        // While a's listener takes the new log, more of it is published and heard.
+        b.append("second of the new log", null);
+        b.append("third of the new log", null);
+        try (RedisSubscriber witness = RedisSubscriber.on(redis, RedisCommands.EVENTS)) {
+            b.append("fourth of the new log", null);
+            witness.awaitMessageContaining("fourth of the new log");
+        }
+        story.letGo();
+
+        assertEquals(0, first.get(10, TimeUnit.SECONDS).message().id());
+        awaitTrue(() -> story.next() == 4, "a has the whole new log");
+        assertEquals(List.of(), story.violations());
+        assertEquals(1, story.callers().size(), "every call from one thread: " + story.callers());
+        assertFalse(story.callers().contains(Thread.currentThread()));
+    }
+
+    // 8. A concurrent resync renews a healthy log.
+    @Test
+    void a_flush_under_concurrent_publishing_on_two_instances_moves_both_to_one_new_log_and_renews_nothing() throws Exception {
+        TestServer a = instance(redis.uri(), TestServer.WAIT_TIMEOUT);
+        TestServer b = instance(redis.uri(), TestServer.WAIT_TIMEOUT);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                TestServer on = t % 2 == 0 ? a : b;
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        if (thread == 0 && i == 20) {
+                            assertEquals("+OK", redis.command("FLUSHALL"));
+                        }
+                        on.publish("thread " + thread + " message " + i);
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String current = redis.bulk("GET nodecast:log-id");
+        for (TestServer on : List.of(a, b)) {
+            awaitTrue(() -> logOf(on).equals(current), "both instances follow the log Redis holds");
+            assertFalse(on.get("/metrics").body().contains("nodecast_log_renewals_total 1.0"), "a healthy log was renewed");
+        }
+    }
+
+    // 9. A silently dead subscription goes unnoticed.
+    @Test
+    void an_instance_whose_subscription_goes_silent_says_it_is_not_ready_then_resubscribes_and_catches_up() throws Exception {
+        RedisProxy proxy = started(RedisProxy.to(redis));
+        TestServer deaf = instance(proxy.uri(), LONG_WAIT);
+        TestServer other = instance(redis.uri(), TestServer.WAIT_TIMEOUT);
+        CompletableFuture<HttpResponse<String>> viewer = waitOn(deaf, "id=0");
+        awaitParked(deaf, 1);
+
+        proxy.freezeSubscriptions();
+        Message missed = other.publish("published while the subscription is silent");
+        awaitTrue(() -> deaf.get("/readyz").statusCode() == 503, "the deaf instance still says it is ready");
+        assertTrue(deaf.get("/readyz").body().contains("not subscribed"), deaf.get("/readyz").body());
+
+        proxy.heal();
+        assertEquals(List.of(missed), TestServer.messages(viewer.get(15, TimeUnit.SECONDS)));
+        awaitTrue(() -> deaf.get("/readyz").statusCode() == 200, "ready again once subscribed");
+        assertTrue(deaf.get("/metrics").body().contains("nodecast_redis_subscription_reconnects_total{cause=\"deaf\"}"));
+    }
+
+    // 10. A lost last write is not noticed at all.
+    @Test
+    void an_id_handed_out_again_after_a_lost_last_write_moves_viewers_to_a_new_log() throws Exception {
+        TestServer s = instance(redis.uri(), LONG_WAIT);
+        for (int i = 0; i < 5; i++) {
+            s.publish("message " + i);
+        }
+        String log = logOf(s);
+        CompletableFuture<HttpResponse<String>> viewer = waitOn(s, "id=5&log=" + log);
+        awaitParked(s, 1);
+
+        // A failover lost exactly the last write, id 4: the next publish is given id 4 again.
+        assertEquals("+OK", redis.command("SET nodecast:seq 4"));
+        assertEquals(":1", redis.command("ZREMRANGEBYSCORE nodecast:log 4 +inf"));
+        assertEquals(4, s.publish("after the failover").id());
+
+        HttpResponse<String> answer = viewer.get(10, TimeUnit.SECONDS);
+        assertEquals(409, answer.statusCode(), answer.body());
+        String renewed = field(answer, "log");
+        assertNotEquals(log, renewed);
+        List<Message> fromStart = TestServer.messages(s.get("/since?id=0&log=" + renewed));
+        assertEquals("after the failover", fromStart.get(4).text(), "the new log holds the id handed out again once, with its new text");
+    }
+}
