@@ -95,7 +95,7 @@ final class Broadcaster implements MessageLog.Listener {
     }
 
     /** Answers {@code reader} at once with the messages from {@code from} on, possibly none. */
-    void read(long from, Waiter reader) {
+    void since(long from, Waiter reader) {
         Unencoded now = null;
         synchronized (lock) {
             if (synced && isInMemory(from)) {

@@ -13,6 +13,26 @@ record MessageQuery(long id, String log) {
     /** The largest id a browser can hold exactly: ids travel through JavaScript numbers. */
     static final long MAX_ID = (1L << 53) - 1;
 
+    /**
+     * Returns the query, or answers the request itself and returns null: 400 for a bad query, 409
+     * when the client names a log other than {@code currentLog} (null before the first sync).
+     */
+    static MessageQuery readOrRefuse(HttpServerExchange exchange, String currentLog, Metrics metrics) {
+        MessageQuery query;
+        try {
+            query = of(exchange);
+        } catch (IllegalArgumentException e) {
+            Replies.error(exchange, 400, e.getMessage());
+            return null;
+        }
+        if (currentLog != null && !query.follows(currentLog)) {
+            metrics.logGone();
+            Replies.logGone(exchange, currentLog);
+            return null;
+        }
+        return query;
+    }
+
     /** Returns the query, or throws with a reason fit for a 400. */
     static MessageQuery of(HttpServerExchange exchange) {
         Map<String, Deque<String>> params = exchange.getQueryParameters();

@@ -60,8 +60,8 @@ final class NodecastServer implements AutoCloseable {
         ClassLoader classes = NodecastServer.class.getClassLoader();
 
         PathHandler routes = Handlers.path(staticFiles(classes, "web/"))
-                .addExactPath("/wait", MethodFilter.get(MessagesHandler.waiting(broadcaster, metrics, config.waitTimeout(), config.maxWaiters())))
-                .addExactPath("/since", MethodFilter.get(MessagesHandler.immediate(broadcaster, metrics)))
+                .addExactPath("/wait", MethodFilter.get(new WaitHandler(broadcaster, metrics, config.waitTimeout(), config.maxWaiters())))
+                .addExactPath("/since", MethodFilter.get(new SinceHandler(broadcaster, metrics)))
                 .addExactPath("/message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200,
                         form.render(FormPage.Notice.NONE, exchange.getQueryParameters().getOrDefault("key", new ArrayDeque<>()).peekFirst()))))
                 .addExactPath("/submit-message", MethodFilter.post(new SubmitHandler(log, gate, form, metrics, config.maxMessageLength())))

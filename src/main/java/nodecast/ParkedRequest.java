@@ -15,8 +15,7 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
  * A {@code /wait} request held open without a thread until a message, the timeout or the
- * client's disconnect, whichever comes first. (A {@code /since} request is one that never
- * waits: only its log read, if it needs one, keeps it open.)
+ * client's disconnect, whichever comes first.
  *
  * <pre>
  *   parked --deliver()/fail()--&gt; finished: response sent (on the IO thread)
@@ -53,12 +52,6 @@ final class ParkedRequest implements Waiter {
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> request.start(timeout));
     }
 
-    /** Answers {@code exchange} with the messages {@code query} asks for, without waiting for more. */
-    static void answerNow(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics) {
-        ParkedRequest request = new ParkedRequest(exchange, broadcaster, query, metrics);
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> broadcaster.read(query.id(), request));
-    }
-
     private void start(Duration timeout) {
         timer = exchange.getIoThread().executeAfter(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
         watchForDisconnect();
@@ -68,12 +61,12 @@ final class ParkedRequest implements Waiter {
     @Override
     public void deliver(Batch batch) {
         if (finished.compareAndSet(false, true)) {
-            onIoThread(() -> {
+            MessagesReply.onIoThread(exchange, () -> {
                 tearDown();
                 if (broadcaster.isClosing()) {
                     exchange.setPersistent(false); // so the client's next poll opens a connection to another instance
                 }
-                answer(batch);
+                MessagesReply.send(exchange, query, batch, metrics);
             });
         }
     }
@@ -81,7 +74,7 @@ final class ParkedRequest implements Waiter {
     @Override
     public void fail(String reason) {
         if (finished.compareAndSet(false, true)) {
-            onIoThread(() -> {
+            MessagesReply.onIoThread(exchange, () -> {
                 tearDown();
                 Replies.error(exchange, 503, reason);
             });
@@ -99,21 +92,7 @@ final class ParkedRequest implements Waiter {
             broadcaster.remove(this);
             tearDown();
             metrics.timedOut();
-            answer(broadcaster.emptyBatch());
-        }
-    }
-
-    /**
-     * The log can be replaced while a request waits (Redis lost its data). A client that named the
-     * log it follows must not get ids of another log as if they were the next ones of its own.
-     */
-    private void answer(Batch batch) {
-        if (batch.logId() != null && !query.follows(batch.logId())) {
-            metrics.logGone();
-            Replies.logGone(exchange, batch.logId());
-        } else {
-            metrics.delivered(batch.messages().size());
-            Replies.batch(exchange, batch);
+            MessagesReply.send(exchange, query, broadcaster.emptyBatch(), metrics);
         }
     }
 
@@ -179,14 +158,6 @@ final class ParkedRequest implements Waiter {
         if (timer != null) {
             timer.remove();
             timer = null;
-        }
-    }
-
-    private void onIoThread(Runnable task) {
-        if (exchange.getIoThread() == Thread.currentThread()) {
-            task.run();
-        } else {
-            exchange.getIoThread().execute(task);
         }
     }
 }

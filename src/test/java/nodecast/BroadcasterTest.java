@@ -167,7 +167,7 @@ class BroadcasterTest {
         broadcaster.await(1, waiter);
         assertEquals(LongStream.range(1, 10).boxed().toList(), waiter.ids());
         Recorder reader = new Recorder();
-        broadcaster.read(0, reader);
+        broadcaster.since(0, reader);
         assertEquals(LongStream.range(0, 10).boxed().toList(), reader.ids());
     }
 
@@ -189,7 +189,7 @@ class BroadcasterTest {
         publish(3);
         log.clear();
         Recorder reader = new Recorder();
-        broadcaster.read(0, reader);
+        broadcaster.since(0, reader);
         assertEquals(List.of(), reader.ids());
 
         Recorder waiter = new Recorder();

@@ -180,6 +180,25 @@ class RedisLogTest {
     }
 
     @Test
+    void ids_older_than_the_log_keeps_are_answered_from_memory_without_reading_redis() throws Exception {
+        TestServer s = TestServer.start(TestServer.config(redis.uri(), TestServer.WAIT_TIMEOUT, 0).toBuilder().maxMessages(5).build(),
+                java.time.Clock.systemUTC());
+        servers.add(s);
+        for (int i = 0; i < 8; i++) {
+            s.publish("message " + i);
+        }
+        List<Long> kept = List.of(3L, 4L, 5L, 6L, 7L);
+        assertEquals(kept, TestServer.messages(s.get("/since?id=0")).stream().map(Message::id).toList(), "the newest 5");
+        assertEquals(kept, TestServer.messages(s.get("/wait?id=1")).stream().map(Message::id).toList());
+        assertEquals(200, s.postJson("/clear-messages", "").statusCode());
+        CompletableFuture<HttpResponse<String>> afterClear = CompletableFuture.supplyAsync(() -> s.get("/wait?id=0"));
+        awaitParked(s, 1);
+        Message next = s.publish("after the clear");
+        assertEquals(List.of(next), TestServer.messages(afterClear.get(5, TimeUnit.SECONDS)), "an old id waits for the next message");
+        assertTrue(!s.get("/metrics").body().contains("purpose=\"old-ids\""), "Redis was read for old ids");
+    }
+
+    @Test
     void a_clear_on_one_instance_keeps_the_id_sequence_on_the_others() throws Exception {
         TestServer a = instance();
         TestServer b = instance();
