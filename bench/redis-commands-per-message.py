@@ -1,44 +1,124 @@
 #!/usr/bin/env python3
-# Usage: redis-commands-per-message.py WAITERS MESSAGES PORT_A PORT_B REDIS_PORT
-# (two nodecast instances on ports A and B sharing the Redis on REDIS_PORT; needs redis-cli)
+# Usage: redis-commands-per-message.py WAITERS MESSAGES PORT_A PORT_B REDIS_PORT [PUBLISH_KEY]
+# (two nodecast instances on ports A and B sharing the Redis on REDIS_PORT; PUBLISH_KEY, or else the
+# environment variable NODECAST_PUBLISH_KEY, is the --publish-key they were started with; publishes
+# follow each other as fast as they are delivered, so start A with a --publish-rate above that pace,
+# e.g. 1000; needs redis-cli)
 # Parks W viewers on instance B (following ids), publishes M messages on instance A, and reports
 # Redis commands per message (INFO commandstats) and publish-on-A -> delivery-on-B latency.
-import asyncio, json, subprocess, sys, time
-W, M, A, B, RP = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-def redis(*args): return subprocess.run(["redis-cli", "-p", RP, *args], capture_output=True, text=True).stdout
+# It never hangs: a publish answered other than 201, a viewer answered other than 200, or any step
+# that takes longer than TIMEOUT ends it with exit status 1 and the reason.
+import asyncio, json, os, subprocess, sys, time
+
+TIMEOUT = 10  # seconds: for a connection, an answer to a publish, a delivery to every viewer, a redis-cli call
+
+class Failure(Exception):
+    pass
+
+args = sys.argv[1:]
+if len(args) not in (5, 6):
+    print("usage: redis-commands-per-message.py WAITERS MESSAGES PORT_A PORT_B REDIS_PORT [PUBLISH_KEY]"
+          " (the key may be given in NODECAST_PUBLISH_KEY instead)", file=sys.stderr)
+    sys.exit(2)
+W, M, A, B, RP = int(args[0]), int(args[1]), int(args[2]), int(args[3]), args[4]
+KEY = args[5] if len(args) == 6 else os.environ.get("NODECAST_PUBLISH_KEY", "")
+if not KEY:
+    sys.exit("redis-commands-per-message: no publisher key: give it as the sixth argument or in NODECAST_PUBLISH_KEY")
+
+def redis(*args):
+    try:
+        done = subprocess.run(["redis-cli", "-p", RP, *args], capture_output=True, text=True, timeout=TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise Failure(f"redis-cli {' '.join(args)}: {e}")
+    if done.returncode != 0 or done.stdout.startswith("ERR"):
+        raise Failure(f"redis-cli {' '.join(args)} on port {RP}: {(done.stderr or done.stdout).strip()}")
+    return done.stdout
+
+async def bounded(what, awaitable):
+    try:
+        return await asyncio.wait_for(awaitable, TIMEOUT)
+    except asyncio.TimeoutError:
+        raise Failure(f"{what}: nothing within {TIMEOUT} s") from None
+    except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as e:
+        raise Failure(f"{what}: {e!r}") from None
+
 async def http(reader, writer, req):
+    """Sends one request and reads its answer, which must have a Content-Length; returns (status, body)."""
     writer.write(req); await writer.drain()
     head = await reader.readuntil(b"\r\n\r\n")
-    n = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0].split(b":")[1])
-    return await reader.readexactly(n)
-async def viewer(start, arrivals, parked):
-    r, w = await asyncio.open_connection("127.0.0.1", B)
-    nxt = start
-    while nxt < start + M:
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split(b" ")[1])
+    lengths = [l for l in lines if l.lower().startswith(b"content-length:")]
+    if not lengths:
+        raise Failure(f"answer without Content-Length: {lines[0].decode(errors='replace')}")
+    return status, await reader.readexactly(int(lengths[0].split(b":")[1]))
+
+async def viewer(start, arrivals, parked, failures):
+    """Follows ids from start as the page does; a failure is recorded for main to report, not raised."""
+    try:
+        r, w = await bounded(f"connecting to B (port {B})", asyncio.open_connection("127.0.0.1", B))
         parked[0] += 1
-        body = json.loads(await http(r, w, f"GET /wait?id={nxt} HTTP/1.1\r\nHost: x\r\n\r\n".encode()))
-        now = time.perf_counter()
-        for m in body:
-            arrivals.setdefault(m["id"], []).append(now); nxt = m["id"] + 1
-    w.close()
+        nxt = start
+        while nxt < start + M:
+            # Not bounded here: a /wait is held for the server's wait timeout; main bounds each delivery.
+            status, body = await http(r, w, f"GET /wait?id={nxt} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            if status != 200:
+                raise Failure(f"a viewer's GET /wait?id={nxt} on B was answered {status}: {body[:200]!r}")
+            now = time.perf_counter()
+            for m in json.loads(body):
+                arrivals.setdefault(m["id"], []).append(now); nxt = m["id"] + 1
+        w.close()
+    except Exception as e:
+        failures.append(str(e) if isinstance(e, Failure) else f"a viewer on B: {e!r}")
+
+async def until(what, done, failures):
+    """Waits until done() holds, at most TIMEOUT; a viewer's failure ends the wait at once."""
+    deadline = time.perf_counter() + TIMEOUT
+    while not done():
+        if failures:
+            raise Failure(failures[0])
+        if time.perf_counter() > deadline:
+            raise Failure(f"{what}: not within {TIMEOUT} s")
+        await asyncio.sleep(0.0005)
+
+async def publish(r, w, i, expected_id):
+    text = f"text=m{i}"
+    status, body = await bounded(f"publish {i + 1} of {M} on A (port {A})", http(r, w, (
+        f"POST /submit-message HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nAuthorization: Bearer {KEY}\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(text)}\r\n\r\n{text}").encode()))
+    if status != 201:
+        hint = {401: " (is PUBLISH_KEY the --publish-key A was started with?)",
+                429: " (start A with a higher --publish-rate, e.g. 1000)"}.get(status, "")
+        raise Failure(f"publish {i + 1} of {M} on A (port {A}) was answered {status}{hint}: {body[:200].decode(errors='replace')}")
+    stored = json.loads(body)["id"]
+    if stored != expected_id:
+        raise Failure(f"publish {i + 1} was stored as id {stored}, not {expected_id}: is something else publishing?")
+
 async def main():
     start = int(redis("GET", "nodecast:seq").strip() or 0)
-    arrivals, parked, sent = {}, [0], {}
-    tasks = [asyncio.create_task(viewer(start, arrivals, parked)) for _ in range(W)]
-    while parked[0] < W: await asyncio.sleep(0.01)
+    arrivals, parked, sent, failures = {}, [0], {}, []
+    tasks = [asyncio.create_task(viewer(start, arrivals, parked, failures)) for _ in range(W)]
+    await until(f"{W} viewers asking B for id {start}", lambda: parked[0] == W, failures)
     await asyncio.sleep(0.5)
     redis("CONFIG", "RESETSTAT")
-    r, w = await asyncio.open_connection("127.0.0.1", A)
+    r, w = await bounded(f"connecting to A (port {A})", asyncio.open_connection("127.0.0.1", A))
     for i in range(M):
         sent[start + i] = time.perf_counter()
-        await http(r, w, f"POST /submit-message HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {len('text=m' + str(i))}\r\n\r\ntext=m{i}".encode())
-        while len(arrivals.get(start + i, [])) < W: await asyncio.sleep(0.0005)
-    await asyncio.gather(*tasks)
+        await publish(r, w, i, start + i)
+        await until(f"delivery of id {start + i} to all {W} viewers on B", lambda: len(arrivals.get(start + i, [])) >= W, failures)
+    await until(f"{W} viewers finishing", lambda: all(t.done() for t in tasks), failures)
+    if failures:
+        raise Failure(failures[0])
     stats = redis("INFO", "commandstats")
     calls = {l.split(":")[0][len("cmdstat_"):]: int(l.split("calls=")[1].split(",")[0]) for l in stats.splitlines() if l.startswith("cmdstat_")}
-    calls.pop("config", None); calls.pop("info", None)
+    # This script's own CONFIG RESETSTAT and INFO; Redis 7 names subcommands, as in config|resetstat.
+    calls = {name: n for name, n in calls.items() if name.split("|")[0] not in ("config", "info")}
     total = sum(calls.values())
     lat = sorted((min(arrivals[i]) - sent[i]) * 1000 for i in sent)
     print(f"waiters={W} messages={M} redis commands={total} per message={total / M:.2f} {calls}")
     print(f"publish on A -> first delivery on B: median={lat[len(lat)//2]:.2f} ms  max={lat[-1]:.2f} ms")
-asyncio.run(main())
+
+try:
+    asyncio.run(main())
+except Failure as e:
+    sys.exit(f"redis-commands-per-message: {e}")

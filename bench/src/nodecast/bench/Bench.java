@@ -19,10 +19,10 @@ import java.util.Map;
 public final class Bench {
     private final Settings settings;
     private final Children children = new Children();
-    private final List<FanOutTest.Level> levels = new ArrayList<>();
-    private final List<FanOutTest.Memory> memory = new ArrayList<>();
-    private final List<PublishTest.Row> publishing = new ArrayList<>();
-    private final List<LongPollTest.Row> polling = new ArrayList<>();
+    private final List<FanOutMeasurement.Level> levels = new ArrayList<>();
+    private final List<FanOutMeasurement.Memory> memory = new ArrayList<>();
+    private final List<PublishMeasurement.Row> publishing = new ArrayList<>();
+    private final List<LongPollMeasurement.Row> polling = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private String serverVmFlags = "?";
 
@@ -95,7 +95,7 @@ public final class Bench {
                 settings.fanOutWaitTimeout(), logDir, log.label + "-fanout");
                 Publisher publisher = new Publisher(server)) {
             serverVmFlags = server.vmFlags();
-            FanOutTest.Outcome outcome = FanOutTest.run(settings, log, server, generator, publisher);
+            FanOutMeasurement.Outcome outcome = FanOutMeasurement.run(settings, log, server, generator, publisher);
             levels.addAll(outcome.levels());
             memory.addAll(outcome.memory());
             generator.closeViewers();
@@ -108,7 +108,7 @@ public final class Bench {
         try (NodecastProcess server = NodecastProcess.start(children, settings, log == LogKind.REDIS,
                 settings.fanOutWaitTimeout(), logDir, log.label + "-publish");
                 Publisher publisher = new Publisher(server)) {
-            publishing.add(PublishTest.run(settings, children, log, server, generator, publisher, logDir));
+            publishing.add(PublishMeasurement.run(settings, children, log, server, generator, publisher, logDir));
             generator.closeViewers();
         }
     }
@@ -117,7 +117,7 @@ public final class Bench {
         log("%s log: the 2009 test, C = %s", log.label, settings.concurrencies());
         try (NodecastProcess server = NodecastProcess.start(children, settings, log == LogKind.REDIS,
                 settings.pollWaitTimeout(), logDir, log.label + "-poll")) {
-            polling.addAll(LongPollTest.run(settings, children, log, server, logDir));
+            polling.addAll(LongPollMeasurement.run(settings, children, log, server, logDir));
         }
     }
 
@@ -147,13 +147,13 @@ public final class Bench {
         out.append(Machine.summary(machine)).append('\n');
         out.append("Server JVM flags: ").append(serverVmFlags).append('\n');
         out.append(String.format("Run: %s, %.1f minutes%n%n", settings.quick() ? "quick" : "full", minutes));
-        out.append(FanOutTest.table(levels)).append('\n');
-        out.append(FanOutTest.memoryTable(memory)).append('\n');
+        out.append(FanOutMeasurement.table(levels)).append('\n');
+        out.append(FanOutMeasurement.memoryTable(memory)).append('\n');
         if (!polling.isEmpty()) {
-            out.append(LongPollTest.table(polling)).append('\n');
+            out.append(LongPollMeasurement.table(polling)).append('\n');
         }
         if (!publishing.isEmpty()) {
-            out.append(PublishTest.table(publishing)).append('\n');
+            out.append(PublishMeasurement.table(publishing)).append('\n');
         }
         notes.forEach(note -> out.append("Note: ").append(note).append('\n'));
         return out.toString();
@@ -164,23 +164,23 @@ public final class Bench {
         json.put("run", settings.quick() ? "quick" : "full");
         json.put("minutes", minutes);
         json.put("machine", machine);
-        json.put("fanOut", levels.stream().map(FanOutTest.Level::toJson).toList());
-        json.put("memory", memory.stream().map(FanOutTest.Memory::toJson).toList());
-        json.put("longPoll2009", polling.stream().map(LongPollTest.Row::toJson).toList());
-        json.put("publish", publishing.stream().map(PublishTest.Row::toJson).toList());
+        json.put("fanOut", levels.stream().map(FanOutMeasurement.Level::toJson).toList());
+        json.put("memory", memory.stream().map(FanOutMeasurement.Memory::toJson).toList());
+        json.put("longPoll2009", polling.stream().map(LongPollMeasurement.Row::toJson).toList());
+        json.put("publish", publishing.stream().map(PublishMeasurement.Row::toJson).toList());
         json.put("notes", notes);
         return json;
     }
 
     private List<String> failures() {
         List<String> failures = new ArrayList<>();
-        for (FanOutTest.Level l : levels) {
+        for (FanOutMeasurement.Level l : levels) {
             if (l.lost() != 0 || l.duplicated() != 0 || l.failedConnects() != 0) {
                 failures.add("fan-out to %d on %s: lost %d, duplicated %d, failed connects %d"
                         .formatted(l.viewers(), l.log().label, l.lost(), l.duplicated(), l.failedConnects()));
             }
         }
-        for (PublishTest.Row r : publishing) {
+        for (PublishMeasurement.Row r : publishing) {
             if (r.lost() != 0 || r.duplicated() != 0 || r.behind() != 0) {
                 failures.add("publishing on %s: lost %d, duplicated %d, viewers behind %d"
                         .formatted(r.log().label, r.lost(), r.duplicated(), r.behind()));

@@ -23,7 +23,7 @@ final class Chart {
     private Chart() {
     }
 
-    static void write(List<FanOutTest.Level> levels, String subtitle, Path png) throws IOException {
+    static void write(List<FanOutMeasurement.Level> levels, String subtitle, Path png) throws IOException {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -31,7 +31,7 @@ final class Chart {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, WIDTH, HEIGHT);
 
-        double maxViewers = levels.stream().mapToInt(FanOutTest.Level::viewers).max().orElse(1);
+        double maxViewers = levels.stream().mapToInt(FanOutMeasurement.Level::viewers).max().orElse(1);
         double maxMs = levels.stream().mapToDouble(l -> Double.isNaN(l.p99Ms()) ? 0 : l.p99Ms()).max().orElse(1);
         double xMax = niceCeiling(maxViewers);
         double yMax = niceCeiling(Math.max(maxMs, 1));
@@ -66,7 +66,7 @@ final class Chart {
         Color[] colors = {new Color(31, 119, 180), new Color(214, 39, 40)};
         int legendY = TOP + 10;
         for (LogKind log : LogKind.values()) {
-            List<FanOutTest.Level> series = levels.stream().filter(l -> l.log() == log).toList();
+            List<FanOutMeasurement.Level> series = levels.stream().filter(l -> l.log() == log).toList();
             if (series.isEmpty()) {
                 continue;
             }

@@ -35,7 +35,7 @@ final class ViewerPool {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(readBytes.length);
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(256);
     private final byte[] requestBytes = new byte[256];
-    private final Set<Viewer> viewers = new HashSet<>();
+    private final Set<ViewerConnection> viewers = new HashSet<>();
     private final Set<SelectionKey> connecting = new HashSet<>();
     private final Arrivals arrivals = new Arrivals();
     private int nextSource;
@@ -99,7 +99,7 @@ final class ViewerPool {
     void await(long id) {
         awaitedId = id;
         reachedAwaited = 0;
-        for (Viewer viewer : viewers) {
+        for (ViewerConnection viewer : viewers) {
             if (viewer.nextId > id) {
                 reachedAwaited++;
             }
@@ -124,7 +124,7 @@ final class ViewerPool {
 
     void closeAll() throws IOException {
         abandonOpening();
-        for (Viewer viewer : viewers) {
+        for (ViewerConnection viewer : viewers) {
             viewer.channel.close();
         }
         viewers.clear();
@@ -149,7 +149,7 @@ final class ViewerPool {
             if (!key.isValid()) {
                 continue;
             }
-            Viewer viewer = (Viewer) key.attachment();
+            ViewerConnection viewer = (ViewerConnection) key.attachment();
             if (key.isConnectable()) {
                 finishConnect(key, viewer);
             } else {
@@ -171,7 +171,7 @@ final class ViewerPool {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             // Spreading source addresses keeps each one's ephemeral ports far from exhaustion.
             channel.bind(new InetSocketAddress(sources.get(nextSource++ % sources.size()), 0));
-            Viewer viewer = new Viewer(channel, openFromId);
+            ViewerConnection viewer = new ViewerConnection(channel, openFromId);
             if (channel.connect(server)) {
                 connected(channel.register(selector, SelectionKey.OP_READ, viewer), viewer);
             } else {
@@ -189,7 +189,7 @@ final class ViewerPool {
         }
     }
 
-    private void finishConnect(SelectionKey key, Viewer viewer) {
+    private void finishConnect(SelectionKey key, ViewerConnection viewer) {
         connecting.remove(key);
         try {
             viewer.channel.finishConnect();
@@ -201,7 +201,7 @@ final class ViewerPool {
         }
     }
 
-    private void connected(SelectionKey key, Viewer viewer) {
+    private void connected(SelectionKey key, ViewerConnection viewer) {
         viewers.add(viewer);
         sendPoll(key, viewer);
     }
@@ -210,7 +210,7 @@ final class ViewerPool {
      * One read per readiness: a response is small and comes alone (one request is in flight), so
      * it nearly always arrives whole; if not, the selector reports the socket again for the rest.
      */
-    private void read(SelectionKey key, Viewer viewer, long selectedAt) {
+    private void read(SelectionKey key, ViewerConnection viewer, long selectedAt) {
         int count;
         readBuffer.clear();
         try {
@@ -239,7 +239,7 @@ final class ViewerPool {
         }
     }
 
-    private void answered(SelectionKey key, Viewer viewer, long now) {
+    private void answered(SelectionKey key, ViewerConnection viewer, long now) {
         responses++;
         if (viewer.status != 200 || viewer.extraBytes != 0) {
             drop(key, viewer);
@@ -247,8 +247,8 @@ final class ViewerPool {
         }
         byte[] bytes = viewer.responseBytes;
         int found = 0;
-        for (int at = Viewer.indexOf(bytes, ID_KEY, viewer.bodyStart, viewer.bodyEnd); at >= 0;
-                at = Viewer.indexOf(bytes, ID_KEY, at + ID_KEY.length, viewer.bodyEnd)) {
+        for (int at = ViewerConnection.indexOf(bytes, ID_KEY, viewer.bodyStart, viewer.bodyEnd); at >= 0;
+                at = ViewerConnection.indexOf(bytes, ID_KEY, at + ID_KEY.length, viewer.bodyEnd)) {
             found++;
             long id = 0;
             for (int i = at + ID_KEY.length; i < viewer.bodyEnd && bytes[i] >= '0' && bytes[i] <= '9'; i++) {
@@ -274,7 +274,7 @@ final class ViewerPool {
         sendPoll(key, viewer);
     }
 
-    private void sendPoll(SelectionKey key, Viewer viewer) {
+    private void sendPoll(SelectionKey key, ViewerConnection viewer) {
         int length = pollRequest(viewer.nextId);
         writeBuffer.clear();
         writeBuffer.put(requestBytes, 0, length).flip();
@@ -307,7 +307,7 @@ final class ViewerPool {
         return at + REQUEST_TAIL.length;
     }
 
-    private void writeUnsent(SelectionKey key, Viewer viewer) {
+    private void writeUnsent(SelectionKey key, ViewerConnection viewer) {
         try {
             viewer.channel.write(viewer.unsent);
         } catch (IOException e) {
@@ -320,7 +320,7 @@ final class ViewerPool {
         }
     }
 
-    private void drop(SelectionKey key, Viewer viewer) {
+    private void drop(SelectionKey key, ViewerConnection viewer) {
         errors++;
         if (viewers.remove(viewer) && awaitedId >= 0 && viewer.nextId > awaitedId) {
             reachedAwaited--;

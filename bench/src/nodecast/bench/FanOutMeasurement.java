@@ -13,7 +13,7 @@ import java.util.Map;
  * them parked; then K messages published one at a time, each timed from sending the publish
  * request to each viewer's response; and the server's CPU time over those K rounds.
  */
-final class FanOutTest {
+final class FanOutMeasurement {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
 
@@ -78,7 +78,7 @@ final class FanOutTest {
     private final Publisher publisher;
     private long nextId;
 
-    private FanOutTest(Settings settings, LogKind log, NodecastProcess server, LoadGenerator generator, Publisher publisher) {
+    private FanOutMeasurement(Settings settings, LogKind log, NodecastProcess server, LoadGenerator generator, Publisher publisher) {
         this.settings = settings;
         this.log = log;
         this.server = server;
@@ -89,7 +89,7 @@ final class FanOutTest {
     /** Runs every level on {@code server}, a fresh one (its log empty); leaves the viewers open. */
     static Outcome run(Settings settings, LogKind log, NodecastProcess server, LoadGenerator generator, Publisher publisher)
             throws IOException {
-        return new FanOutTest(settings, log, server, generator, publisher).run();
+        return new FanOutMeasurement(settings, log, server, generator, publisher).run();
     }
 
     private Outcome run() throws IOException {

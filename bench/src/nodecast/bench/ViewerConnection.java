@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One long-polling viewer: its connection, the next id it will ask for, and the bytes of a
- * response that has not fully arrived yet. It has at most one request outstanding, as the page does.
+ * One long-polling viewer's connection: its socket, the next id it will ask for, and the bytes of
+ * a response that has not fully arrived yet. It has at most one request outstanding, as the page does.
  */
-final class Viewer {
+final class ViewerConnection {
     private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
@@ -29,7 +29,7 @@ final class Viewer {
     /** Bytes after the response; a viewer with one request outstanding should never see any. */
     int extraBytes;
 
-    Viewer(SocketChannel channel, long nextId) {
+    ViewerConnection(SocketChannel channel, long nextId) {
         this.channel = channel;
         this.nextId = nextId;
     }

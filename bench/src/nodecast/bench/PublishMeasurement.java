@@ -11,7 +11,7 @@ import java.util.Map;
  * Measurement 4: messages per second accepted by {@code POST /submit-message} (JSON) from wrk's
  * keep-alive connections, while viewers follow the broadcast and must each receive every message.
  */
-final class PublishTest {
+final class PublishMeasurement {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -56,7 +56,7 @@ final class PublishTest {
         }
     }
 
-    private PublishTest() {
+    private PublishMeasurement() {
     }
 
     /** Runs on {@code server}, a fresh one with no viewers yet. */

@@ -17,7 +17,7 @@ import java.util.Map;
  * the steady rate, C / mean answer time, is Little's law for C clients that re-poll at once,
  * and is what is compared with the bound.
  */
-final class LongPollTest {
+final class LongPollMeasurement {
 
     record Row(LogKind log, int concurrency, long requests, double seconds, double meanMs, double p99Ms, double maxMs,
             long errors, double boundPerSecond, long serverCpuMs, long wrkCpuMs) {
@@ -54,7 +54,7 @@ final class LongPollTest {
         }
     }
 
-    private LongPollTest() {
+    private LongPollMeasurement() {
     }
 
     /** Runs every concurrency against {@code server}, which must have the poll wait timeout and an empty log. */
