@@ -1,6 +1,5 @@
 package nodecast;
 
-import com.google.gson.Gson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -8,28 +7,23 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-/** One broadcast message, and the one place that says how messages look as JSON. */
+/** One broadcast message, as viewers get it in JSON. */
 record Message(long id, String text, String time) {
 
     /** Millisecond precision, always three digits, so times sort as text and parse in every browser. */
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final Gson GSON = new Gson();
 
     static String formatTime(Instant instant) {
         return TIME.format(instant);
     }
 
-    static String toJson(Object value) {
-        return GSON.toJson(value);
-    }
-
     static Message fromJson(String json) {
-        return GSON.fromJson(json, Message.class);
+        return Json.read(json, Message.class);
     }
 
     /** A JSON array of messages as a read-only buffer, ready to be written to any number of sockets. */
     static ByteBuffer encode(List<Message> messages) {
-        return ByteBuffer.wrap(toJson(messages).getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+        return ByteBuffer.wrap(Json.write(messages).getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
     }
 }

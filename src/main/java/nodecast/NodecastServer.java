@@ -60,8 +60,9 @@ final class NodecastServer implements AutoCloseable {
         ClassLoader classes = NodecastServer.class.getClassLoader();
 
         PathHandler routes = Handlers.path(staticFiles(classes, "web/"))
-                .addExactPath("/wait", MethodFilter.get(new WaitHandler(broadcaster, metrics, config.waitTimeout(), config.maxWaiters())))
-                .addExactPath("/since", MethodFilter.get(new SinceHandler(broadcaster, metrics)))
+                .addExactPath("/wait", Cors.readableFrom(config.corsOrigin(),
+                        MethodFilter.get(new WaitHandler(broadcaster, metrics, config.waitTimeout(), config.maxWaiters()))))
+                .addExactPath("/since", Cors.readableFrom(config.corsOrigin(), MethodFilter.get(new SinceHandler(broadcaster, metrics))))
                 .addExactPath("/message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200,
                         form.render(FormPage.Notice.NONE, exchange.getQueryParameters().getOrDefault("key", new ArrayDeque<>()).peekFirst()))))
                 .addExactPath("/submit-message", MethodFilter.post(new SubmitHandler(log, gate, form, metrics, config.maxMessageLength())))
@@ -132,7 +133,7 @@ final class NodecastServer implements AutoCloseable {
      * connection after each answer, so keep-alive clients move to another instance.
      */
     private HttpHandler withCommonHeaders(HttpHandler next, Config config, Metrics metrics) {
-        HttpHandler secured = SecurityHeaders.around(MethodFilter.servedOnly(next), config.corsOrigin());
+        HttpHandler secured = SecurityHeaders.around(MethodFilter.servedOnly(next));
         return exchange -> {
             exchange.addExchangeCompleteListener(metrics.refusals);
             if (broadcaster.isClosing()) {

@@ -175,7 +175,7 @@ final class RedisCommands implements AutoCloseable {
     }
 
     AppendResult append(String text, String time, int maxMessages, String idempotencyKey) {
-        List<?> result = (List<?>) run(APPEND, true, Message.toJson(text), time, Integer.toString(maxMessages),
+        List<?> result = (List<?>) run(APPEND, true, Json.write(text), time, Integer.toString(maxMessages),
                 idempotencyKey == null ? "" : idempotencyKey);
         String logId = text(result.get(0));
         if (result.size() == 3) {

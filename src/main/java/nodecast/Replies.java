@@ -36,7 +36,7 @@ final class Replies {
         exchange.getResponseHeaders()
                 .put(Headers.CONTENT_TYPE, JSON)
                 .put(Headers.CACHE_CONTROL, "no-store");
-        exchange.getResponseSender().send(Message.toJson(body));
+        exchange.getResponseSender().send(Json.write(body));
     }
 
     /** An error with its reason: as JSON for clients that accept it, else as plain text. */
