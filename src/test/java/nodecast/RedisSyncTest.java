@@ -275,6 +275,26 @@ class RedisSyncTest {
         assertTrue(deaf.get("/metrics").body().contains("nodecast_redis_subscription_reconnects_total{cause=\"deaf\"}"));
     }
 
+    @Test
+    void under_sentinel_only_writes_wait_for_a_replica() throws Exception {
+        try (RedisProcess master = RedisProcess.start(); RedisProcess sentinel = RedisProcess.sentinel(master.port(), "sync-test")) {
+            java.net.URI uri = java.net.URI.create("redis-sentinel://127.0.0.1:" + sentinel.port() + "/sync-test");
+            TestServer s = instance(uri, TestServer.WAIT_TIMEOUT);
+            s.publish("one");
+            s.publish("two");
+            master.command("CLIENT KILL TYPE pubsub"); // the resubscription reads the log afresh
+            awaitTrue(() -> master.bulk("INFO commandstats").contains("cmdstat_publish"), "the heartbeat runs");
+            awaitTrue(() -> calls(master, "eval") >= 4, "the log was read again after the resubscription");
+            // No replica is attached, so each WAIT takes its full second: reads that waited would stall the sync.
+            assertEquals(2, calls(master, "wait"), "WAIT follows the two publishes only: " + master.bulk("INFO commandstats"));
+        }
+    }
+
+    private static long calls(RedisProcess redis, String command) {
+        java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(redis.bulk("INFO commandstats"));
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    }
+
     // 10. A lost last write is not noticed at all.
     @Test
     void an_id_handed_out_again_after_a_lost_last_write_moves_viewers_to_a_new_log() throws Exception {
