@@ -8,13 +8,15 @@ import io.undertow.util.Headers;
 final class SubmitHandler implements HttpHandler {
     private final MessageLog log;
     private final PublishGate gate;
+    private final RefusalReplies refusals;
     private final FormPage form;
     private final Metrics metrics;
     private final int maxLength;
 
-    SubmitHandler(MessageLog log, PublishGate gate, FormPage form, Metrics metrics, int maxLength) {
+    SubmitHandler(MessageLog log, PublishGate gate, RefusalReplies refusals, FormPage form, Metrics metrics, int maxLength) {
         this.log = log;
         this.gate = gate;
+        this.refusals = refusals;
         this.form = form;
         this.metrics = metrics;
         this.maxLength = maxLength;
@@ -22,21 +24,22 @@ final class SubmitHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        gate.admit(exchange, fields -> publish(exchange, fields));
+        gate.admit(exchange, admitted -> publish(exchange, admitted));
     }
 
-    private void publish(HttpServerExchange exchange, FormBody fields) {
-        String problem = problemWith(fields.get("text"));
+    private void publish(HttpServerExchange exchange, Admitted admitted) {
+        String text = admitted.fields().get("text");
+        String problem = problemWith(text);
         if (problem != null) {
-            gate.reject(exchange, 400, problem, fields);
+            refusals.answer(exchange, new Refusal(400, problem), admitted.keyToKeep());
             return;
         }
         Message message;
         long started = System.nanoTime();
         try {
-            message = log.append(fields.get("text"), null).message();
+            message = log.append(text, null).message();
         } catch (LogUnavailableException e) {
-            gate.reject(exchange, 503, "message not stored: " + e.getMessage(), fields);
+            refusals.answer(exchange, new Refusal(503, "message not stored: " + e.getMessage()), admitted.keyToKeep());
             return;
         }
         metrics.published(System.nanoTime() - started);
@@ -44,8 +47,7 @@ final class SubmitHandler implements HttpHandler {
             exchange.getResponseHeaders().put(Headers.LOCATION, "/since?id=" + message.id());
             Replies.json(exchange, 201, message);
         } else {
-            Replies.html(exchange, 200, form.render(FormPage.Notice.info("Done! Message was assigned ID " + message.id()),
-                    gate.keyToKeep(exchange, fields)));
+            Replies.html(exchange, 200, form.render(FormPage.Notice.info("Done! Message was assigned ID " + message.id()), admitted.keyToKeep()));
         }
     }
 
