@@ -56,8 +56,8 @@ final class NodecastServer implements AutoCloseable {
                 : PublisherKey.required(generatedKey != null ? generatedKey : config.publishKey());
         FormPage form = new FormPage(!key.isOpen());
         RefusalReplies refusals = new RefusalReplies(form, new RefusalLog());
-        PublishGate gate = new PublishGate(key, new PublishRateLimit(config.publishRate(), System::nanoTime),
-                new ClientAddress(config.trustedProxies()), new BodyReader(config.maxBodyBytes()), refusals);
+        PublishAllowance allowance = new PublishAllowance(new PublishRateLimit(config.publishRate(), System::nanoTime), key.isOpen());
+        PublishGate gate = new PublishGate(key, allowance, new ClientAddress(config.trustedProxies()), new BodyReader(config.maxBodyBytes()), refusals);
         ClassLoader classes = NodecastServer.class.getClassLoader();
 
         PathHandler routes = Handlers.path(staticFiles(classes, "web/"))

@@ -5,20 +5,23 @@ import io.undertow.util.Headers;
 import java.util.function.Consumer;
 
 /**
- * The checks every request that changes the log passes, in this order: the per-address rate,
- * the framing, the body, the form and the publisher key. They run on the IO thread and never
- * block; only an admitted request is dispatched to a worker thread (the log may be Redis).
+ * The checks every request that changes the log passes, in this order: its framing, its body,
+ * its form, its address's allowance ({@link PublishAllowance}) and the publisher key. They run on
+ * the IO thread and never block; only an admitted request is dispatched to a worker thread (the
+ * log may be Redis). The key may come in the form, so the body is read before the key is compared.
  */
 final class PublishGate {
+    private static final Refusal WRONG_KEY = new Refusal(401, "the publisher key is missing or wrong").with(Headers.WWW_AUTHENTICATE, "Bearer");
+
     private final PublisherKey key;
-    private final PublishRateLimit rateLimit;
+    private final PublishAllowance allowance;
     private final ClientAddress clientAddress;
     private final BodyReader body;
     private final RefusalReplies refusals;
 
-    PublishGate(PublisherKey key, PublishRateLimit rateLimit, ClientAddress clientAddress, BodyReader body, RefusalReplies refusals) {
+    PublishGate(PublisherKey key, PublishAllowance allowance, ClientAddress clientAddress, BodyReader body, RefusalReplies refusals) {
         this.key = key;
-        this.rateLimit = rateLimit;
+        this.allowance = allowance;
         this.clientAddress = clientAddress;
         this.body = body;
         this.refusals = refusals;
@@ -26,15 +29,12 @@ final class PublishGate {
 
     /** Calls {@code action} on a worker thread with the admitted form, or answers 4xx itself. */
     void admit(HttpServerExchange exchange, Consumer<Admitted> action) {
-        Refusal refusal = tooFast(exchange);
-        if (refusal == null) {
-            refusal = PublishFraming.check(exchange);
-        }
-        if (refusal != null) {
-            refusals.answer(exchange, refusal, null);
+        Refusal framing = PublishFraming.check(exchange);
+        if (framing != null) {
+            refuse(exchange, framing);
             return;
         }
-        body.read(exchange, bytes -> admitForm(exchange, bytes, action), bodyRefusal -> refusals.answer(exchange, bodyRefusal, null));
+        body.read(exchange, bytes -> admitForm(exchange, bytes, action), refusal -> refuse(exchange, refusal));
     }
 
     private void admitForm(HttpServerExchange exchange, byte[] bytes, Consumer<Admitted> action) {
@@ -42,20 +42,27 @@ final class PublishGate {
         try {
             fields = FormBody.parse(bytes);
         } catch (IllegalArgumentException e) {
-            refusals.answer(exchange, new Refusal(400, e.getMessage()), null);
+            refuse(exchange, new Refusal(400, e.getMessage()));
             return;
         }
-        if (!key.admits(exchange, fields)) {
-            refusals.answer(exchange, new Refusal(401, "the publisher key is missing or wrong").with(Headers.WWW_AUTHENTICATE, "Bearer"), null);
+        String address = clientAddress.of(exchange);
+        Refusal refusal = allowance.check(address);
+        if (refusal == null && !key.admits(exchange, fields)) {
+            refusal = allowance.countWrongKey(address);
+            if (refusal == null) {
+                refusal = WRONG_KEY;
+            }
+        }
+        if (refusal != null) {
+            refuse(exchange, refusal);
             return;
         }
         Admitted admitted = new Admitted(fields, key.keptInForm(fields));
         exchange.dispatch(() -> action.accept(admitted));
     }
 
-    private Refusal tooFast(HttpServerExchange exchange) {
-        long retryAfter = rateLimit.take(clientAddress.of(exchange));
-        return retryAfter == 0 ? null : new Refusal(429, "too many publishes from your address; try again in " + retryAfter + " s")
-                .with(Headers.RETRY_AFTER, Long.toString(retryAfter));
+    /** Refusals at the gate never keep a key in the form page: it is not known to be right. */
+    private void refuse(HttpServerExchange exchange, Refusal refusal) {
+        refusals.answer(exchange, refusal, null);
     }
 }
