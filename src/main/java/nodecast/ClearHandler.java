@@ -26,6 +26,9 @@ final class ClearHandler implements HttpHandler {
     private void clear(HttpServerExchange exchange, Admitted admitted) {
         try {
             log.clear();
+        } catch (UncertainWriteException e) {
+            refusals.answer(exchange, new Refusal(504, "Redis did not confirm the clear: it may have happened"), admitted.keyToKeep());
+            return;
         } catch (LogUnavailableException e) {
             refusals.answer(exchange, new Refusal(503, "log not cleared: " + e.getMessage()), admitted.keyToKeep());
             return;

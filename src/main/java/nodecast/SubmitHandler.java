@@ -28,26 +28,49 @@ final class SubmitHandler implements HttpHandler {
     }
 
     private void publish(HttpServerExchange exchange, Admitted admitted) {
+        String idempotencyKey;
+        try {
+            idempotencyKey = IdempotencyKey.of(exchange);
+        } catch (IllegalArgumentException e) {
+            refusals.answer(exchange, new Refusal(400, e.getMessage()), admitted.keyToKeep());
+            return;
+        }
         String text = admitted.fields().get("text");
         String problem = problemWith(text);
         if (problem != null) {
             refusals.answer(exchange, new Refusal(400, problem), admitted.keyToKeep());
             return;
         }
-        Message message;
+        Appended appended;
         long started = System.nanoTime();
         try {
-            message = log.append(text, null).message();
+            appended = log.append(text, idempotencyKey);
+        } catch (UncertainWriteException e) {
+            refusals.answer(exchange, new Refusal(504, "Redis did not confirm the message: it may be stored; " + (idempotencyKey != null
+                    ? "retry with the same Idempotency-Key to be sure it is stored exactly once"
+                    : "a retry may store it twice (a retry with an Idempotency-Key never does)")), admitted.keyToKeep());
+            return;
         } catch (LogUnavailableException e) {
             refusals.answer(exchange, new Refusal(503, "message not stored: " + e.getMessage()), admitted.keyToKeep());
             return;
         }
         metrics.published(System.nanoTime() - started);
+        answer(exchange, appended, admitted.keyToKeep());
+    }
+
+    /** 201 with the new message, or 200 with the one first stored under a repeated Idempotency-Key; browsers get the form again. */
+    private void answer(HttpServerExchange exchange, Appended appended, String keyToKeep) {
+        Message message = appended.message();
+        if (appended.replayed()) {
+            exchange.getResponseHeaders().put(IdempotencyKey.REPLAYED, "true");
+        }
         if (Replies.wantsJson(exchange)) {
             exchange.getResponseHeaders().put(Headers.LOCATION, "/since?id=" + message.id());
-            Replies.json(exchange, 201, message);
+            Replies.json(exchange, appended.replayed() ? 200 : 201, message);
         } else {
-            Replies.html(exchange, 200, form.render(FormPage.Notice.info("Done! Message was assigned ID " + message.id()), admitted.keyToKeep()));
+            String notice = appended.replayed() ? "Already published: that message has ID " + message.id()
+                    : "Done! Message was assigned ID " + message.id();
+            Replies.html(exchange, 200, form.render(FormPage.Notice.info(notice), keyToKeep));
         }
     }
 

@@ -231,7 +231,7 @@ class HttpApiTest {
         assertTrue(script.body().contains("jQuery"));
     }
 
-    private static String rawRequest(TestServer s, String request) throws IOException {
+    static String rawRequest(TestServer s, String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", s.port())) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
