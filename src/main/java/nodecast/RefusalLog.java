@@ -15,22 +15,26 @@ import org.slf4j.LoggerFactory;
  * overflow is dropped and counted, and the count is logged once before the next line.
  */
 final class RefusalLog {
-    private static final Logger LOG = LoggerFactory.getLogger(RefusalLog.class);
-    private static final int QUEUED_LINES = 1_024;
-
+    private final Logger log;
     private final AtomicLong dropped = new AtomicLong();
     /** One thread, started when there is a line to write and gone after a few idle seconds, so nothing needs closing. */
-    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUED_LINES), RefusalLog::daemon, (line, pool) -> dropped.incrementAndGet());
+    private final ThreadPoolExecutor writer;
 
     RefusalLog() {
+        this(LoggerFactory.getLogger(RefusalLog.class), 1_024);
+    }
+
+    RefusalLog(Logger log, int queuedLines) {
+        this.log = log;
+        this.writer = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queuedLines), RefusalLog::daemon, (line, pool) -> dropped.incrementAndGet());
         writer.allowCoreThreadTimeOut(true);
     }
 
     /** Queues the line for {@code refusal} of a request from {@code client}; never blocks. */
     void refused(Object client, Refusal refusal) {
         boolean flood = refusal.status() == 429;
-        if (flood ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
+        if (flood ? log.isDebugEnabled() : log.isInfoEnabled()) {
             writer.execute(() -> write(client, refusal, flood));
         }
     }
@@ -38,12 +42,12 @@ final class RefusalLog {
     private void write(Object client, Refusal refusal, boolean flood) {
         long lost = dropped.getAndSet(0);
         if (lost > 0) {
-            LOG.warn("{} refusals were not logged: they came faster than the log could write them", lost);
+            log.warn("{} refusals were not logged: they came faster than the log could write them", lost);
         }
         if (flood) {
-            LOG.debug("refused a publish from {}: {}", client, refusal.reason());
+            log.debug("refused a publish from {}: {}", client, refusal.reason());
         } else {
-            LOG.info("refused a publish from {}: {} {}", client, refusal.status(), refusal.reason());
+            log.info("refused a publish from {}: {} {}", client, refusal.status(), refusal.reason());
         }
     }
 
