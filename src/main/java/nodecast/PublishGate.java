@@ -45,20 +45,24 @@ final class PublishGate {
             refuse(exchange, new Refusal(400, e.getMessage()));
             return;
         }
-        String address = clientAddress.of(exchange);
-        Refusal refusal = allowance.check(address);
-        if (refusal == null && !key.admits(exchange, fields)) {
-            refusal = allowance.countWrongKey(address);
-            if (refusal == null) {
-                refusal = WRONG_KEY;
-            }
-        }
+        Refusal refusal = senderRefusal(exchange, fields);
         if (refusal != null) {
             refuse(exchange, refusal);
             return;
         }
         Admitted admitted = new Admitted(fields, key.keptInForm(fields));
         exchange.dispatch(() -> action.accept(admitted));
+    }
+
+    /** Null if the sender may change the log: its address has tries left and it gave the right key (or none is needed). */
+    private Refusal senderRefusal(HttpServerExchange exchange, FormBody fields) {
+        String address = clientAddress.of(exchange);
+        Refusal tooMany = allowance.check(address);
+        if (tooMany != null || key.admits(exchange, fields)) {
+            return tooMany;
+        }
+        Refusal overNow = allowance.countWrongKey(address);
+        return overNow != null ? overNow : WRONG_KEY;
     }
 
     /** Refusals at the gate never keep a key in the form page: it is not known to be right. */
