@@ -8,30 +8,35 @@ import java.util.Map;
 final class ClearHandler implements HttpHandler {
     private final MessageLog log;
     private final PublishGate gate;
+    private final RefusalReplies refusals;
     private final FormPage form;
 
-    ClearHandler(MessageLog log, PublishGate gate, FormPage form) {
+    ClearHandler(MessageLog log, PublishGate gate, RefusalReplies refusals, FormPage form) {
         this.log = log;
         this.gate = gate;
+        this.refusals = refusals;
         this.form = form;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        gate.admit(exchange, fields -> clear(exchange, fields));
+        gate.admit(exchange, admitted -> clear(exchange, admitted));
     }
 
-    private void clear(HttpServerExchange exchange, FormBody fields) {
+    private void clear(HttpServerExchange exchange, Admitted admitted) {
         try {
             log.clear();
+        } catch (UncertainWriteException e) {
+            refusals.answer(exchange, new Refusal(504, "Redis did not confirm the clear: it may have happened"), admitted.keyToKeep());
+            return;
         } catch (LogUnavailableException e) {
-            gate.reject(exchange, 503, "log not cleared: " + e.getMessage(), fields);
+            refusals.answer(exchange, new Refusal(503, "log not cleared: " + e.getMessage()), admitted.keyToKeep());
             return;
         }
         if (Replies.wantsJson(exchange)) {
             Replies.json(exchange, 200, Map.of("cleared", true));
         } else {
-            Replies.html(exchange, 200, form.render(FormPage.Notice.info("All messages cleared."), gate.keyToKeep(exchange, fields)));
+            Replies.html(exchange, 200, form.render(FormPage.Notice.info("All messages cleared."), admitted.keyToKeep()));
         }
     }
 }

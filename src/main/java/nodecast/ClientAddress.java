@@ -8,7 +8,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The address a publish counts against for the rate limit: the peer, unless the peer is one of
@@ -16,14 +15,6 @@ import java.util.regex.Pattern;
  * only from those proxies; from anyone else it would let a client pick its own address.
  */
 final class ClientAddress {
-    private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
-    /**
-     * A valid dotted IPv4 address, or something with a colon (which Java parses as IPv6 or
-     * refuses): anything else, even {@code 10.0.0.256}, {@link InetAddress} would look up as a
-     * host name, blocking the IO thread on DNS for a client's header.
-     */
-    private static final Pattern LITERAL = Pattern.compile(OCTET + "(\\." + OCTET + "){3}|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
-
     private final Set<String> trustedProxies;
 
     /** {@code trustedProxies}: addresses in {@link #normal} form. */
@@ -56,15 +47,20 @@ final class ClientAddress {
         return peer;
     }
 
-    /** The address in Java's canonical text form, or null if {@code text} is not an IP literal. */
+    /**
+     * The address in Java's canonical text form, or null if {@code text} is not an IP literal.
+     * Built from the literal's bytes, which never asks a resolver: a client's header must not
+     * make an IO thread wait on DNS.
+     */
     static String normal(String text) {
-        if (!LITERAL.matcher(text).matches()) {
+        byte[] bytes = IpLiteral.parse(text);
+        if (bytes == null) {
             return null;
         }
         try {
-            return InetAddress.getByName(text).getHostAddress();
+            return InetAddress.getByAddress(bytes).getHostAddress();
         } catch (UnknownHostException e) {
-            return null;
+            throw new IllegalStateException("4 or 16 bytes are always an address", e);
         }
     }
 }

@@ -55,8 +55,9 @@ final class NodecastServer implements AutoCloseable {
         PublisherKey key = config.openPublishing() ? PublisherKey.open()
                 : PublisherKey.required(generatedKey != null ? generatedKey : config.publishKey());
         FormPage form = new FormPage(!key.isOpen());
-        PublishGate gate = new PublishGate(form, key, new PublishRateLimit(config.publishRate(), System::nanoTime),
-                new ClientAddress(config.trustedProxies()), config.maxBodyBytes());
+        RefusalReplies refusals = new RefusalReplies(form, new RefusalLog());
+        PublishAllowance allowance = new PublishAllowance(new PublishRateLimit(config.publishRate(), System::nanoTime), key.isOpen());
+        PublishGate gate = new PublishGate(key, allowance, new ClientAddress(config.trustedProxies()), new BodyReader(config.maxBodyBytes()), refusals);
         ClassLoader classes = NodecastServer.class.getClassLoader();
 
         PathHandler routes = Handlers.path(staticFiles(classes, "web/"))
@@ -65,8 +66,8 @@ final class NodecastServer implements AutoCloseable {
                 .addExactPath("/since", Cors.readableFrom(config.corsOrigin(), MethodFilter.get(new SinceHandler(broadcaster, metrics))))
                 .addExactPath("/message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200,
                         form.render(FormPage.Notice.NONE, exchange.getQueryParameters().getOrDefault("key", new ArrayDeque<>()).peekFirst()))))
-                .addExactPath("/submit-message", MethodFilter.post(new SubmitHandler(log, gate, form, metrics, config.maxMessageLength())))
-                .addExactPath("/clear-messages", MethodFilter.post(new ClearHandler(log, gate, form)))
+                .addExactPath("/submit-message", MethodFilter.post(new SubmitHandler(log, gate, refusals, form, metrics, config.maxMessageLength())))
+                .addExactPath("/clear-messages", MethodFilter.post(new ClearHandler(log, gate, refusals, form)))
                 .addPrefixPath("/webjars", staticFiles(classes, "META-INF/resources/webjars/"));
         PathHandler operations = config.adminPort() == Config.NO_ADMIN_PORT ? routes : Handlers.path();
         operations.addExactPath("/healthz", MethodFilter.get(HealthHandler.live()))

@@ -43,9 +43,18 @@ final class PublisherKey {
             return true;
         }
         String authorization = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-        String given = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        return matches(authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).strip()
-                : form.get("key");
+                : form.get("key"));
+    }
+
+    /** The form's key field if it holds the right key, to fill into the next form page; else null. */
+    String keptInForm(FormBody form) {
+        String field = form.get("key");
+        return !isOpen() && matches(field) ? field : null;
+    }
+
+    private boolean matches(String given) {
         // Digests have one length whatever was given, so comparing them in constant time leaks nothing, not even the key's length.
         return given != null && MessageDigest.isEqual(digest(given), keyDigest);
     }

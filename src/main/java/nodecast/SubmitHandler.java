@@ -8,13 +8,15 @@ import io.undertow.util.Headers;
 final class SubmitHandler implements HttpHandler {
     private final MessageLog log;
     private final PublishGate gate;
+    private final RefusalReplies refusals;
     private final FormPage form;
     private final Metrics metrics;
     private final int maxLength;
 
-    SubmitHandler(MessageLog log, PublishGate gate, FormPage form, Metrics metrics, int maxLength) {
+    SubmitHandler(MessageLog log, PublishGate gate, RefusalReplies refusals, FormPage form, Metrics metrics, int maxLength) {
         this.log = log;
         this.gate = gate;
+        this.refusals = refusals;
         this.form = form;
         this.metrics = metrics;
         this.maxLength = maxLength;
@@ -22,30 +24,53 @@ final class SubmitHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        gate.admit(exchange, fields -> publish(exchange, fields));
+        gate.admit(exchange, admitted -> publish(exchange, admitted));
     }
 
-    private void publish(HttpServerExchange exchange, FormBody fields) {
-        String problem = problemWith(fields.get("text"));
-        if (problem != null) {
-            gate.reject(exchange, 400, problem, fields);
+    private void publish(HttpServerExchange exchange, Admitted admitted) {
+        String idempotencyKey;
+        try {
+            idempotencyKey = IdempotencyKey.of(exchange);
+        } catch (IllegalArgumentException e) {
+            refusals.answer(exchange, new Refusal(400, e.getMessage()), admitted.keyToKeep());
             return;
         }
-        Message message;
+        String text = admitted.fields().get("text");
+        String problem = problemWith(text);
+        if (problem != null) {
+            refusals.answer(exchange, new Refusal(400, problem), admitted.keyToKeep());
+            return;
+        }
+        Appended appended;
         long started = System.nanoTime();
         try {
-            message = log.append(fields.get("text"), null).message();
+            appended = log.append(text, idempotencyKey);
+        } catch (UncertainWriteException e) {
+            refusals.answer(exchange, new Refusal(504, "Redis did not confirm the message: it may be stored; " + (idempotencyKey != null
+                    ? "retry with the same Idempotency-Key to be sure it is stored exactly once"
+                    : "a retry may store it twice (a retry with an Idempotency-Key never does)")), admitted.keyToKeep());
+            return;
         } catch (LogUnavailableException e) {
-            gate.reject(exchange, 503, "message not stored: " + e.getMessage(), fields);
+            refusals.answer(exchange, new Refusal(503, "message not stored: " + e.getMessage()), admitted.keyToKeep());
             return;
         }
         metrics.published(System.nanoTime() - started);
+        answer(exchange, appended, admitted.keyToKeep());
+    }
+
+    /** 201 with the new message, or 200 with the one first stored under a repeated Idempotency-Key; browsers get the form again. */
+    private void answer(HttpServerExchange exchange, Appended appended, String keyToKeep) {
+        Message message = appended.message();
+        if (appended.replayed()) {
+            exchange.getResponseHeaders().put(IdempotencyKey.REPLAYED, "true");
+        }
         if (Replies.wantsJson(exchange)) {
             exchange.getResponseHeaders().put(Headers.LOCATION, "/since?id=" + message.id());
-            Replies.json(exchange, 201, message);
+            Replies.json(exchange, appended.replayed() ? 200 : 201, message);
         } else {
-            Replies.html(exchange, 200, form.render(FormPage.Notice.info("Done! Message was assigned ID " + message.id()),
-                    gate.keyToKeep(exchange, fields)));
+            String notice = appended.replayed() ? "Already published: that message has ID " + message.id()
+                    : "Done! Message was assigned ID " + message.id();
+            Replies.html(exchange, 200, form.render(FormPage.Notice.info(notice), keyToKeep));
         }
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,7 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every endpoint and every bad input over real HTTP, on the in-memory log and on a real Redis. */
 class HttpApiTest {
     private static final StoreServers servers = new StoreServers();
+    private static final Gson GSON = new Gson();
 
     private TestServer start(Store store) {
         return servers.start(store, TestServer.WAIT_TIMEOUT);
@@ -151,7 +156,135 @@ class HttpApiTest {
 
     private static void assertRefused(HttpResponse<String> response, int status, String reason) {
         assertEquals(status, response.statusCode(), response.body());
-        assertEquals(reason, com.google.gson.JsonParser.parseString(response.body()).getAsJsonObject().get("error").getAsString());
+        assertEquals(reason, error(response.body()));
+    }
+
+    /** The reason in a JSON error answer. */
+    private static String error(String body) {
+        return JsonParser.parseString(body).getAsJsonObject().get("error").getAsString();
+    }
+
+    private static HttpResponse<String> publishWithKey(TestServer s, String text, String idempotencyKey) {
+        return s.send(HttpRequest.newBuilder(s.uri("/submit-message"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + TestServer.KEY)
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString("text=" + text)));
+    }
+
+    private static List<String> stored(TestServer s) {
+        return TestServer.messages(s.get("/since?id=0")).stream().map(Message::text).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void the_same_idempotency_key_twice_stores_one_message_and_answers_the_second_with_200_the_same_message_and_the_replay_header(Store store) {
+        TestServer s = start(store);
+        HttpResponse<String> first = publishWithKey(s, "once", "order-17");
+        HttpResponse<String> again = publishWithKey(s, "once", "order-17");
+        assertEquals(201, first.statusCode(), first.body());
+        assertTrue(first.headers().firstValue("Idempotent-Replayed").isEmpty());
+        assertEquals(200, again.statusCode(), again.body());
+        assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
+        assertEquals(first.body(), again.body(), "the same id, text and time");
+        assertEquals(first.headers().firstValue("Location"), again.headers().firstValue("Location"));
+        assertEquals(List.of("once"), stored(s));
+    }
+
+    /** An idempotency key names the publish, not its text: a repeat is answered with what was stored first, even if its text differs. */
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_repeated_idempotency_key_with_another_text_stores_nothing_and_answers_the_first_message(Store store) {
+        TestServer s = start(store);
+        Message first = GSON.fromJson(publishWithKey(s, "first", "k").body(), Message.class);
+        HttpResponse<String> other = publishWithKey(s, "second", "k");
+        assertEquals(200, other.statusCode());
+        assertEquals(first, GSON.fromJson(other.body(), Message.class));
+        assertEquals(List.of("first"), stored(s));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void different_idempotency_keys_store_different_messages(Store store) {
+        TestServer s = start(store);
+        assertEquals(201, publishWithKey(s, "a", "key-a").statusCode());
+        assertEquals(201, publishWithKey(s, "b", "key-b").statusCode());
+        assertEquals(201, s.postJson("/submit-message", "text=no-key").statusCode());
+        assertEquals(List.of("a", "b", "no-key"), stored(s));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void publishes_from_two_threads_sharing_ten_idempotency_keys_store_exactly_ten_messages(Store store) throws Exception {
+        TestServer s = start(store);
+        Map<String, String> answerByKey = new ConcurrentHashMap<>();
+        Runnable publisher = () -> {
+            for (int i = 0; i < 50; i++) {
+                String key = "shared-" + i % 10;
+                HttpResponse<String> response = publishWithKey(s, key, key);
+                assertTrue(response.statusCode() == 201 || response.statusCode() == 200, response.body());
+                String earlier = answerByKey.putIfAbsent(key, response.body());
+                assertEquals(earlier == null ? response.body() : earlier, response.body(), "every answer for " + key + " names one message");
+            }
+        };
+        CompletableFuture.allOf(CompletableFuture.runAsync(publisher), CompletableFuture.runAsync(publisher)).get();
+        List<String> stored = stored(s);
+        assertEquals(10, stored.size(), stored.toString());
+        assertEquals(10, stored.stream().distinct().count(), stored.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_browser_that_posts_the_form_again_with_its_idempotency_key_is_told_the_message_is_already_published(Store store) {
+        TestServer s = start(store);
+        HttpRequest.Builder post = HttpRequest.newBuilder(s.uri("/submit-message"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .header("Idempotency-Key", "form-1")
+                .POST(HttpRequest.BodyPublishers.ofString("key=" + TestServer.KEY + "&text=hello"));
+        assertTrue(s.send(post).body().contains("Message was assigned ID 0"));
+        HttpResponse<String> again = s.send(post);
+        assertEquals(200, again.statusCode());
+        assertTrue(again.body().contains("Already published: that message has ID 0"), again.body());
+        assertEquals(List.of("hello"), stored(s));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void bad_idempotency_keys_are_refused_with_400_and_a_reason_and_store_nothing(Store store) throws IOException {
+        TestServer s = start(store);
+        assertKeyRefused(s, "Idempotency-Key: \r\n", "the Idempotency-Key header is empty");
+        assertKeyRefused(s, "Idempotency-Key: " + "k".repeat(129) + "\r\n", "the Idempotency-Key is 129 characters long; the limit is 128");
+        assertKeyRefused(s, "Idempotency-Key: two words\r\n", "the Idempotency-Key may hold only printable ASCII characters, without spaces");
+        assertKeyRefused(s, "Idempotency-Key: tab\there\r\n", "the Idempotency-Key may hold only printable ASCII characters, without spaces");
+        assertKeyRefused(s, "Idempotency-Key: caf\u00e9\r\n", "the Idempotency-Key may hold only printable ASCII characters, without spaces");
+        assertKeyRefused(s, "Idempotency-Key: a\r\nIdempotency-Key: a\r\n", "the Idempotency-Key header is given more than once");
+        assertEquals(List.of(), stored(s));
+        assertEquals(201, publishWithKey(s, "x", "k".repeat(128)).statusCode(), "128 printable characters are a key");
+        assertEquals(201, publishWithKey(s, "y", "!~\"'{}%").statusCode(), "any printable ASCII is");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void spaces_around_an_idempotency_key_are_not_part_of_it(Store store) throws IOException {
+        TestServer s = start(store);
+        assertEquals(201, publishWithKey(s, "x", "padded").statusCode());
+        String answer = rawRequest(s, rawPublish("Idempotency-Key:   padded  \r\n"));
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        assertEquals(List.of("x"), stored(s));
+    }
+
+    private static void assertKeyRefused(TestServer s, String keyHeaders, String reason) throws IOException {
+        String answer = rawRequest(s, rawPublish(keyHeaders));
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertEquals(reason, error(answer.substring(answer.indexOf("\r\n\r\n") + 4)));
+    }
+
+    /** A JSON publish of "x" with {@code keyHeaders} (whole lines), as raw HTTP/1.1, ISO-8859-1. */
+    private static String rawPublish(String keyHeaders) {
+        return "POST /submit-message HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/json\r\n"
+                + "Authorization: Bearer " + TestServer.KEY + "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + keyHeaders + "Content-Length: 6\r\n\r\ntext=x";
     }
 
     @ParameterizedTest

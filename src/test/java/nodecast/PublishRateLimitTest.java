@@ -37,4 +37,31 @@ class PublishRateLimitTest {
         assertEquals(0, limit.take(one));
         assertEquals(1, limit.take(one));
     }
+
+    @Test
+    void an_address_idle_for_an_hour_at_the_default_rate_gets_exactly_one_burst() {
+        PublishRateLimit fast = new PublishRateLimit(10, now::get);
+        String one = "192.0.2.1";
+        fast.take(one);
+        now.addAndGet(3_600_000_000_000L);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(0, fast.take(one), "try " + i + " of the burst");
+        }
+        assertEquals(1, fast.take(one));
+    }
+
+    @Test
+    void asking_whether_an_address_may_try_takes_nothing_from_it() {
+        String one = "192.0.2.1";
+        for (int i = 0; i < 10; i++) {
+            assertEquals(0, limit.retryAfter(one));
+        }
+        limit.take(one);
+        assertEquals(0, limit.retryAfter(one));
+        limit.take(one);
+        assertEquals(1, limit.retryAfter(one), "with both taken it must wait");
+        now.addAndGet(500_000_000L);
+        assertEquals(0, limit.retryAfter(one));
+        assertEquals(0, limit.take(one), "the peek left the refilled one in place");
+    }
 }

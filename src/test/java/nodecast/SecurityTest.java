@@ -33,14 +33,15 @@ class SecurityTest {
 
     @Test
     void behind_a_trusted_proxy_the_publish_rate_counts_each_client_it_names_and_no_one_else_can_name_one() {
-        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 2, null, Config.NO_ADMIN_PORT, java.util.Set.of("127.0.0.1")))) {
+        // Open publishing, where every publish counts; with a key only wrong ones would.
+        try (TestServer s = start(config(null, true, 50_000, 2, null, Config.NO_ADMIN_PORT, java.util.Set.of("127.0.0.1")))) {
             assertEquals(201, publishFrom(s, "203.0.113.1"));
             assertEquals(201, publishFrom(s, "198.51.100.7, 203.0.113.1"));
             assertEquals(429, publishFrom(s, "203.0.113.1"), "the rightmost hop that is not a trusted proxy is the client");
             assertEquals(201, publishFrom(s, "203.0.113.2"), "another client behind the same proxy has its own allowance");
             assertEquals(201, publishFrom(s, "203.0.113.3, 127.0.0.1"), "trusted proxies in the chain are skipped");
         }
-        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 2, null, Config.NO_ADMIN_PORT))) {
+        try (TestServer s = start(config(null, true, 50_000, 2, null, Config.NO_ADMIN_PORT))) {
             assertEquals(201, publishFrom(s, "203.0.113.1"));
             assertEquals(201, publishFrom(s, "203.0.113.2"));
             assertEquals(429, publishFrom(s, "203.0.113.3"), "without a trusted proxy the header changes nothing");
@@ -112,12 +113,12 @@ class SecurityTest {
     }
 
     @Test
-    void publishing_too_fast_from_one_address_is_refused_with_429_and_retry_after() {
-        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 3, null, Config.NO_ADMIN_PORT))) {
+    void with_open_publishing_publishing_too_fast_from_one_address_is_refused_with_429_and_retry_after() {
+        try (TestServer s = start(config(null, true, 50_000, 3, null, Config.NO_ADMIN_PORT))) {
             int accepted = 0;
             HttpResponse<String> refused = null;
             for (int i = 0; i < 10 && refused == null; i++) {
-                HttpResponse<String> response = s.postJson("/submit-message", "text=burst" + i);
+                HttpResponse<String> response = post(s, "/submit-message", "text=burst" + i, "Accept", "application/json");
                 if (response.statusCode() == 201) {
                     accepted++;
                 } else {
@@ -127,7 +128,64 @@ class SecurityTest {
             assertTrue(accepted >= 3, "a burst of the rate is allowed, got " + accepted);
             assertEquals(429, refused.statusCode());
             assertTrue(Integer.parseInt(refused.headers().firstValue("Retry-After").orElse("0")) >= 1);
+            assertTrue(refused.body().contains("too many publishes from your address"), refused.body());
             assertEquals(accepted, TestServer.messages(s.get("/since?id=0")).size(), "nothing stored beyond the limit");
+        }
+    }
+
+    @Test
+    void with_open_publishing_a_clear_counts_against_the_same_allowance_as_a_publish() {
+        try (TestServer s = start(config(null, true, 50_000, 1, null, Config.NO_ADMIN_PORT))) {
+            assertEquals(200, post(s, "/clear-messages", "", "Accept", "application/json").statusCode());
+            assertEquals(429, post(s, "/submit-message", "text=x", "Accept", "application/json").statusCode());
+        }
+    }
+
+    @Test
+    void a_publisher_with_the_right_key_is_never_throttled_even_at_three_times_the_rate() {
+        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 10, null, Config.NO_ADMIN_PORT))) {
+            for (int i = 0; i < 30; i++) {
+                HttpResponse<String> response = i % 2 == 0
+                        ? s.postJson("/submit-message", "text=fast" + i)
+                        : post(s, "/submit-message", "key=" + TestServer.KEY + "&text=fast" + i, "Accept", "application/json");
+                assertEquals(201, response.statusCode(), "publish " + i + ": " + response.body());
+            }
+            assertEquals(200, s.postJson("/clear-messages", "").statusCode());
+        }
+    }
+
+    /**
+     * Once wrong keys have used up an address's allowance, its tries are refused before the key
+     * is compared, the right key's too: otherwise each refused guess would still say whether it
+     * was right. The right key works again after the Retry-After it was given.
+     */
+    @Test
+    void wrong_keys_over_the_rate_get_429_and_the_right_key_from_that_address_works_again_after_retry_after() throws Exception {
+        try (TestServer s = start(config(TestServer.KEY, false, 50_000, 1, null, Config.NO_ADMIN_PORT))) {
+            List<String[]> wrongKeys = List.of(new String[] {}, new String[] {"Authorization", "Bearer wrong-key-wrong-key-1"});
+            int unauthorized = 0;
+            HttpResponse<String> refused = null;
+            for (int i = 0; i < 20 && refused == null; i++) {
+                HttpResponse<String> response = i % 3 == 2
+                        ? post(s, "/submit-message", "key=guess" + i + "&text=x", "Accept", "application/json")
+                        : post(s, "/submit-message", "text=x", concat(wrongKeys.get(i % 3), "Accept", "application/json"));
+                if (response.statusCode() == 401) {
+                    unauthorized++;
+                } else {
+                    refused = response;
+                }
+            }
+            assertTrue(unauthorized >= 1, "a burst of the rate is answered 401, got " + unauthorized);
+            assertEquals(429, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("too many tries without the right publisher key"), refused.body());
+
+            HttpResponse<String> right = s.postJson("/submit-message", "text=right");
+            assertEquals(429, right.statusCode(), "over the allowance the key is not even compared");
+            long retryAfter = Long.parseLong(right.headers().firstValue("Retry-After").orElseThrow());
+            assertEquals(1, retryAfter, "one try comes back within a second at any rate");
+            Thread.sleep(retryAfter * 1_000); // what is tested is that the Retry-After given is enough
+            assertEquals(201, s.postJson("/submit-message", "text=right").statusCode());
+            assertEquals(List.of("right"), TestServer.messages(s.get("/since?id=0")).stream().map(Message::text).toList());
         }
     }
 
