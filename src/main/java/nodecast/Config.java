@@ -211,9 +211,8 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
             new Option<>("--max-waiters", "NODECAST_MAX_WAITERS", "N", "most /wait requests parked at once; beyond it 503",
                     v -> wholeNumber(v, 1, 10_000_000), Builder::maxWaiters, Config::maxWaiters),
             new Option<>("--publish-rate", "NODECAST_PUBLISH_RATE", "N",
-                    "when publishing is open, publishes and clears per second from one client address; when it is not, "
-                            + "attempts with a wrong or missing key per second from one address; a publisher giving the "
-                            + "right key is never throttled; beyond it 429",
+                    "tries per second from one client address that count: with a key, those with a wrong or no key; "
+                            + "with --open-publishing, every publish and clear; beyond it 429 (a right key is never slowed by its own pace)",
                     v -> wholeNumber(v, 1, 1_000_000), Builder::publishRate, Config::publishRate),
             new Option<>("--cors-origin", "NODECAST_CORS_ORIGIN", "ORIGIN",
                     "origin allowed to read /wait and /since from other sites, e.g. https://example.org",

@@ -23,6 +23,7 @@ final class RedisProxy implements AutoCloseable {
     private volatile ServerSocket listener;
     private volatile String cutAfterReplyTo;
     private volatile boolean subscriptionsFrozen;
+    private volatile boolean dropThatReply;
 
     private RedisProxy(RedisProcess redis) throws IOException {
         this.redisPort = redis.port();
@@ -45,6 +46,13 @@ final class RedisProxy implements AutoCloseable {
     /** Once Redis has answered the next command whose text contains {@code marker}, cuts every connection and refuses new ones until {@link #heal()}. */
     void cutAfterReplyTo(String marker) {
         cutAfterReplyTo = marker;
+        dropThatReply = false;
+    }
+
+    /** The same, but the answer is lost with the connections: Redis did the command, and the client cannot know. */
+    void dropReplyTo(String marker) {
+        cutAfterReplyTo = marker;
+        dropThatReply = true;
     }
 
     /**
@@ -144,6 +152,10 @@ final class RedisProxy implements AutoCloseable {
                         }
                         if (frozen) {
                             continue;
+                        }
+                        if (!fromClient && cutAfterNextReply && dropThatReply) {
+                            cut();
+                            break;
                         }
                         out.write(buffer, 0, n);
                         out.flush();
