@@ -6,11 +6,12 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import nodecast.publish.ClientAddress;
 
 /**
  * Everything nodecast can be told at start-up. Every default is in one place, the initial values

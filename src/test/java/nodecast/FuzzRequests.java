@@ -25,6 +25,7 @@ import nodecast.FuzzCase.Expect;
 import nodecast.FuzzCase.Publish;
 import nodecast.FuzzCase.Stores;
 import nodecast.PublishOracle.Verdict;
+import nodecast.http.MessageQuery;
 
 /**
  * Draws the requests from one seeded random. Each kind of request has a label that names the

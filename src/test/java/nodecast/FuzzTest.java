@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import nodecast.FuzzCase.Expect;
+import nodecast.log.Message;
 import org.junit.jupiter.api.Test;
 
 /**

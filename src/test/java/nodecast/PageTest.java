@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import nodecast.log.Message;
 import org.htmlunit.ScriptException;
 import org.htmlunit.SilentCssErrorHandler;
 import org.htmlunit.SilentIncorrectnessListener;

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import nodecast.log.Message;
 import org.junit.jupiter.api.Test;
 
 /** Publisher key, limits, headers and operations endpoints, over real HTTP. */

@@ -7,6 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import nodecast.log.LogSlice;
+import nodecast.log.Message;
+import nodecast.log.MessageLog;
 
 /**
  * A {@link MessageLog.Listener} that checks, as it is called, the story a log must tell: never two

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import nodecast.log.Message;
 
 /**
  * A nodecast server on a free port for one test, with a short wait timeout so timeouts are

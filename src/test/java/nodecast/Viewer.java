@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import nodecast.log.Message;
 
 /**
  * A viewer that behaves as the page does: it asks {@code /wait} for the id after the last one it

@@ -1,8 +1,0 @@
-package nodecast;
-
-/**
- * What a publish did: stored {@code message}, or ({@code replayed}) found its idempotency key
- * already used and stored nothing, {@code message} being the one first stored under that key.
- */
-record Appended(Message message, boolean replayed) {
-}

@@ -1,0 +1,321 @@
+package nodecast.fanout;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import nodecast.log.LogSlice;
+import nodecast.log.LogUnavailableException;
+import nodecast.log.Message;
+import nodecast.log.MessageLog;
+import nodecast.log.MessageRing;
+import nodecast.metrics.Metrics;
+
+/**
+ * Answers "messages from id N on" and wakes parked waiters when messages arrive.
+ *
+ * <p>It keeps the newest messages of the log (fed, in id order, by the log itself) so that
+ * requests are answered from memory and one arriving message costs one encoding per distinct
+ * answer, however many waiters get it. The tail keeps as many messages as the log does, so once
+ * synced it is the whole log: an id older than it was trimmed or cleared from the log too, and
+ * is answered from the tail's start. Only before the first sync (or if the log held a gap) is the
+ * log itself read, on {@code blocking}, never on the caller's thread. Answers for one request
+ * are encoded on {@code blocking} as well: a thousand messages are no work for an IO thread.
+ *
+ * <p>Why no wake-up is lost: a waiter is parked under the same lock that appends to the tail,
+ * so a message either is in the tail when the waiter looks (answered at once) or arrives after
+ * the waiter is parked (woken). After a log read that found nothing, the waiter is parked at the
+ * log's next id as of that read, so a message committed between the read and the park is still
+ * found in the tail.
+ */
+public final class Broadcaster implements MessageLog.Listener {
+    private final MessageLog log;
+    private final Executor blocking;
+    private final Metrics metrics;
+    private final int batchLimit;
+
+    /** The most messages an answer may carry to be encoded on the thread that asked for it. */
+    private static final int ENCODED_INLINE = 16;
+
+    private final Object lock = new Object();
+    private final MessageRing tail;
+    private final TreeMap<Long, Set<Waiter>> parkedById = new TreeMap<>();
+    private final Map<Waiter, Long> parkedAt = new HashMap<>();
+    /** Written under the lock, read without it: every /wait checks it, and one value is all a reader needs. */
+    private volatile String logId;
+    private volatile Batch empty = Batch.of(null, List.of());
+    /** {@code parkedAt.size()}, readable without the lock by the admission check of every /wait. */
+    private volatile int parkedCount;
+    /** False until the log's first sync: until then the tail says nothing about the log. */
+    private boolean synced;
+    /** Whether the tail holds every message the log keeps, so ids below it need no log read. */
+    private boolean wholeLog;
+    /** Set on shutdown, under the lock: nothing parks any more, so every viewer goes to re-poll elsewhere. */
+    private volatile boolean closing;
+
+    public Broadcaster(MessageLog log, Executor blocking, Metrics metrics, int tailCapacity, int batchLimit) {
+        this.log = log;
+        this.blocking = blocking;
+        this.metrics = metrics;
+        this.batchLimit = batchLimit;
+        this.tail = new MessageRing(tailCapacity);
+    }
+
+    /** Answers {@code waiter} with the messages from {@code from} on: now if there are any, else when one arrives. */
+    public void await(long from, Waiter waiter) {
+        await(from, waiter, true);
+    }
+
+    /**
+     * {@code mayReadLog}: whether an id older than the tail may be looked up in the log. After a
+     * log read that found nothing it may not: the tail moved on past a whole tail's worth since
+     * that read, and an empty answer makes the client ask again rather than loop here.
+     */
+    private void await(long from, Waiter waiter, boolean mayReadLog) {
+        Unencoded now;
+        synchronized (lock) {
+            if (waiter.isFinished()) {
+                return;
+            }
+            if (closing) {
+                now = new Unencoded(logId, List.of());
+            } else if (!synced || firstKept(from) >= tail.end()) {
+                park(from, waiter);
+                return;
+            } else if (isInMemory(from)) {
+                now = batch(from);
+            } else {
+                now = mayReadLog ? null : new Unencoded(logId, List.of());
+            }
+        }
+        if (now != null) {
+            answerSoon(now, waiter);
+        } else {
+            readLog(from, waiter, true);
+        }
+    }
+
+    /** Answers {@code reader} at once with the messages from {@code from} on, possibly none. */
+    public void since(long from, Waiter reader) {
+        Unencoded now = null;
+        synchronized (lock) {
+            if (synced && isInMemory(from)) {
+                now = batch(from);
+            }
+        }
+        if (now != null) {
+            answerSoon(now, reader);
+        } else {
+            readLog(from, reader, false);
+        }
+    }
+
+    /**
+     * Delivers an answer for one request. A few messages are encoded at once, on the caller's
+     * thread (an IO thread: that costs about as much as writing the headers); more on a worker
+     * thread, so a viewer a thousand messages behind never holds up an IO thread's other connections.
+     */
+    private void answerSoon(Unencoded answer, Waiter waiter) {
+        if (answer.messages().size() <= ENCODED_INLINE) {
+            waiter.deliver(answer.encode());
+        } else {
+            blocking.execute(() -> waiter.deliver(answer.encode()));
+        }
+    }
+
+    /** Whether the tail can answer {@code from}: it holds that id, or it holds the whole log and the id is gone from both. */
+    private boolean isInMemory(long from) {
+        return from >= tail.start() || wholeLog;
+    }
+
+    /** The first id an answer for {@code from} would start at, as far as the tail knows. */
+    private long firstKept(long from) {
+        return wholeLog ? Math.max(from, tail.start()) : from;
+    }
+
+    /** For shutdown: answers every parked waiter now (empty) and parks none from here on. */
+    public void releaseAll() {
+        List<Runnable> wakeUps;
+        synchronized (lock) {
+            closing = true;
+            wakeUps = takeAll();
+        }
+        wakeUps.forEach(Runnable::run);
+    }
+
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /** Forgets a waiter that was answered some other way (timeout, disconnect). */
+    public void remove(Waiter waiter) {
+        synchronized (lock) {
+            Long at = parkedAt.remove(waiter);
+            parkedCount = parkedAt.size();
+            if (at != null) {
+                Set<Waiter> bucket = parkedById.get(at);
+                bucket.remove(waiter);
+                if (bucket.isEmpty()) {
+                    parkedById.remove(at);
+                }
+            }
+        }
+    }
+
+    public int parkedCount() {
+        return parkedCount;
+    }
+
+    /** The log id viewers should hold now; null before the first sync. */
+    public String logId() {
+        return logId;
+    }
+
+    /** An empty answer in the current log (naming none before the first sync), for a wait that timed out. */
+    public Batch emptyBatch() {
+        return empty;
+    }
+
+    @Override
+    public void onAppended(Message message) {
+        long started = System.nanoTime();
+        List<Runnable> wakeUps;
+        synchronized (lock) {
+            if (tail.size() == tail.capacity() && tail.capacity() < log.capacity()) {
+                wholeLog = false; // the tail drops a message the log still keeps
+            }
+            // The log promises the next id; MessageRing refuses any other, loudly, rather than keep a gap.
+            tail.add(message);
+            wakeUps = takeReady();
+        }
+        if (!wakeUps.isEmpty()) {
+            wakeUps.forEach(Runnable::run);
+            metrics.fannedOut(System.nanoTime() - started);
+        }
+    }
+
+    @Override
+    public void onCleared(long nextId) {
+        List<Runnable> wakeUps;
+        synchronized (lock) {
+            if (!synced) {
+                return;
+            }
+            tail.dropBefore(nextId);
+            wakeUps = takeReady();
+        }
+        wakeUps.forEach(Runnable::run);
+    }
+
+    @Override
+    public void onSynced(LogSlice newest) {
+        List<Runnable> wakeUps;
+        synchronized (lock) {
+            boolean newLog = logId != null && !logId.equals(newest.logId());
+            if (!newest.logId().equals(logId)) {
+                logId = newest.logId();
+                empty = Batch.of(logId, List.of());
+            }
+            List<Message> kept = contiguousEnd(newest.messages(), newest.nextId());
+            tail.reset(kept, newest.nextId());
+            wholeLog = kept.size() == newest.messages().size();
+            synced = true;
+            // Waiters of a log that is gone hold ids that mean nothing now: answer them empty,
+            // with the new log id, so they start again.
+            wakeUps = newLog ? takeAll() : takeReady();
+        }
+        wakeUps.forEach(Runnable::run);
+    }
+
+    /**
+     * The newest messages that follow on without gap up to {@code nextId}, at most a tail's worth.
+     * A healthy log is exactly that; anything else (a damaged store) is read from the log on demand.
+     */
+    private List<Message> contiguousEnd(List<Message> messages, long nextId) {
+        int first = messages.size();
+        long expected = nextId - 1;
+        while (first > 0 && messages.size() - first < tail.capacity() && messages.get(first - 1).id() == expected) {
+            first--;
+            expected--;
+        }
+        return messages.subList(first, messages.size());
+    }
+
+    private void park(long from, Waiter waiter) {
+        parkedById.computeIfAbsent(from, id -> new LinkedHashSet<>()).add(waiter);
+        parkedAt.put(waiter, from);
+        parkedCount = parkedAt.size();
+    }
+
+    /** Unparks every waiter the tail can now answer; returns the answers, to run outside the lock. */
+    private List<Runnable> takeReady() {
+        SortedMap<Long, Set<Waiter>> ready = parkedById.headMap(tail.end());
+        List<Runnable> wakeUps = new ArrayList<>(ready.size());
+        for (Map.Entry<Long, Set<Waiter>> bucket : ready.entrySet()) {
+            long from = bucket.getKey();
+            Set<Waiter> waiters = bucket.getValue();
+            waiters.forEach(parkedAt::remove);
+            if (isInMemory(from)) {
+                Unencoded batch = batch(from);
+                wakeUps.add(() -> {
+                    Batch shared = batch.encode();
+                    waiters.forEach(w -> w.deliver(shared));
+                });
+            } else {
+                // More arrived at once than the tail holds (a long outage, a small tail): the log has the rest.
+                wakeUps.add(() -> waiters.forEach(w -> readLog(from, w, true)));
+            }
+        }
+        ready.clear();
+        parkedCount = parkedAt.size();
+        return wakeUps;
+    }
+
+    private List<Runnable> takeAll() {
+        List<Waiter> waiters = new ArrayList<>(parkedAt.keySet());
+        parkedAt.clear();
+        parkedById.clear();
+        parkedCount = 0;
+        Batch batch = empty;
+        return List.of(() -> waiters.forEach(w -> w.deliver(batch)));
+    }
+
+    /**
+     * The answer for {@code from}, to be encoded outside the lock: under it, only the message
+     * references are copied, so a laggard's thousand-message answer never holds up the others.
+     */
+    private Unencoded batch(long from) {
+        return new Unencoded(logId, tail.from(from, batchLimit));
+    }
+
+    /** An answer's messages, taken under the lock, and the log they belong to. */
+    private record Unencoded(String logId, List<Message> messages) {
+        Batch encode() {
+            return Batch.of(logId, messages);
+        }
+    }
+
+    private void readLog(long from, Waiter waiter, boolean park) {
+        blocking.execute(() -> {
+            LogSlice slice;
+            try {
+                slice = log.since(from, batchLimit);
+            } catch (LogUnavailableException e) {
+                waiter.fail(e.getMessage());
+                return;
+            }
+            if (!park || !slice.messages().isEmpty() || !slice.logId().equals(logId())) {
+                waiter.deliver(Batch.of(slice.logId(), slice.messages()));
+            } else {
+                // The log held nothing from the asked id on, and its next id was nextId: the waiter
+                // wants exactly the messages from nextId on.
+                await(slice.nextId(), waiter, false);
+            }
+        });
+    }
+}

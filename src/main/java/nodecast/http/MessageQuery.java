@@ -1,0 +1,83 @@
+package nodecast.http;
+
+import io.undertow.server.HttpServerExchange;
+import java.util.Deque;
+import java.util.Map;
+import nodecast.metrics.Metrics;
+
+/**
+ * The query of {@code /wait} and {@code /since}: {@code id}, the first message wanted (0 when
+ * absent), and {@code log}, the log id the client's ids came from (optional).
+ */
+public record MessageQuery(long id, String log) {
+
+    /** The largest id a browser can hold exactly: ids travel through JavaScript numbers. */
+    public static final long MAX_ID = (1L << 53) - 1;
+
+    /**
+     * Returns the query, or answers the request itself and returns null: 400 for a bad query, 409
+     * when the client names a log other than {@code currentLog} (null before the first sync).
+     */
+    static MessageQuery readOrRefuse(HttpServerExchange exchange, String currentLog, Metrics metrics) {
+        MessageQuery query;
+        try {
+            query = of(exchange);
+        } catch (IllegalArgumentException e) {
+            Replies.error(exchange, 400, e.getMessage());
+            return null;
+        }
+        if (currentLog != null && !query.follows(currentLog)) {
+            metrics.logGone();
+            Replies.logGone(exchange, currentLog);
+            return null;
+        }
+        return query;
+    }
+
+    /** Returns the query, or throws with a reason fit for a 400. */
+    static MessageQuery of(HttpServerExchange exchange) {
+        Map<String, Deque<String>> params = exchange.getQueryParameters();
+        return new MessageQuery(id(params.get("id")), single(params.get("log"), "log"));
+    }
+
+    private static long id(Deque<String> values) {
+        String text = single(values, "id");
+        if (text == null) {
+            return 0;
+        }
+        // A digit loop, not a regular expression: this runs for every /wait, thousands a second.
+        long id = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9' || i >= 16) {
+                throw new IllegalArgumentException(isNegative(text)
+                        ? "id must not be negative"
+                        : "id must be a whole number from 0 to " + MAX_ID);
+            }
+            id = id * 10 + (c - '0');
+        }
+        if (text.isEmpty() || id > MAX_ID) {
+            throw new IllegalArgumentException("id must be a whole number from 0 to " + MAX_ID);
+        }
+        return id;
+    }
+
+    private static boolean isNegative(String text) {
+        return text.length() > 1 && text.charAt(0) == '-' && text.chars().skip(1).allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static String single(Deque<String> values, String name) {
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new IllegalArgumentException(name + " is given more than once");
+        }
+        return values.getFirst();
+    }
+
+    /** False when the client names a log that is not the current one: its ids mean nothing here. */
+    boolean follows(String currentLog) {
+        return log == null || log.equals(currentLog);
+    }
+}

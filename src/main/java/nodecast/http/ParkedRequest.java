@@ -1,0 +1,167 @@
+package nodecast.http;
+
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpServerConnection;
+import io.undertow.util.SameThreadExecutor;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import nodecast.fanout.Batch;
+import nodecast.fanout.Broadcaster;
+import nodecast.fanout.Waiter;
+import nodecast.metrics.Metrics;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+
+/**
+ * A {@code /wait} request held open without a thread until a message, the timeout or the
+ * client's disconnect, whichever comes first.
+ *
+ * <pre>
+ *   parked --deliver()/fail()--&gt; finished: response sent (on the IO thread)
+ *   parked --timer-------------&gt; finished: "[]" sent
+ *   parked --socket EOF--------&gt; finished: connection closed, nothing sent
+ * </pre>
+ *
+ * Whoever wins the compare-and-set on {@code finished} answers; the others find nothing to do.
+ * The timer and the disconnect watch run on the connection's IO thread, as does every answer,
+ * so tearing them down never races with them. Each way out removes the other two: the timer is
+ * cancelled, the socket watch stopped, and the broadcaster forgets the waiter.
+ */
+final class ParkedRequest implements Waiter {
+    private final HttpServerExchange exchange;
+    private final Broadcaster broadcaster;
+    private final MessageQuery query;
+    private final Metrics metrics;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    /** Touched only on the IO thread. */
+    private XnioExecutor.Key timer;
+    private ConduitStreamSourceChannel watchedSocket;
+
+    private ParkedRequest(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics) {
+        this.exchange = exchange;
+        this.broadcaster = broadcaster;
+        this.query = query;
+        this.metrics = metrics;
+    }
+
+    /** Parks {@code exchange} for the messages {@code query} asks for. Call from the handler, on the IO thread. */
+    static void park(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics, Duration timeout) {
+        ParkedRequest request = new ParkedRequest(exchange, broadcaster, query, metrics);
+        // Dispatching keeps the exchange open after the handler returns; the task runs right after, on this thread.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> request.start(timeout));
+    }
+
+    private void start(Duration timeout) {
+        timer = exchange.getIoThread().executeAfter(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        watchForDisconnect();
+        broadcaster.await(query.id(), this);
+    }
+
+    @Override
+    public void deliver(Batch batch) {
+        if (finished.compareAndSet(false, true)) {
+            MessagesReply.onIoThread(exchange, () -> {
+                tearDown();
+                if (broadcaster.isClosing()) {
+                    exchange.setPersistent(false); // so the client's next poll opens a connection to another instance
+                }
+                MessagesReply.send(exchange, query, batch, metrics);
+            });
+        }
+    }
+
+    @Override
+    public void fail(String reason) {
+        if (finished.compareAndSet(false, true)) {
+            MessagesReply.onIoThread(exchange, () -> {
+                tearDown();
+                Replies.error(exchange, 503, reason);
+            });
+        }
+    }
+
+    @Override
+    public boolean isFinished() {
+        return finished.get();
+    }
+
+    private void timedOut() {
+        timer = null;
+        if (finished.compareAndSet(false, true)) {
+            broadcaster.remove(this);
+            tearDown();
+            metrics.timedOut();
+            MessagesReply.send(exchange, query, broadcaster.emptyBatch(), metrics);
+        }
+    }
+
+    private void disconnected() {
+        if (finished.compareAndSet(false, true)) {
+            broadcaster.remove(this);
+            tearDown();
+            metrics.disconnected();
+            IoUtils.safeClose(exchange.getConnection());
+        }
+    }
+
+    /**
+     * Undertow stops reading a connection while its request is handled, so it would not notice
+     * the client leaving until a write fails. Reading the socket ourselves shows the EOF at once.
+     * Only a request whose body is read to the end is watched (else the socket still holds body
+     * bytes), and not once the client has pipelined its next request: those bytes go back to Undertow.
+     */
+    private void watchForDisconnect() {
+        if (!(exchange.getConnection() instanceof HttpServerConnection connection)
+                || !exchange.isRequestComplete() || connection.getExtraBytes() != null) {
+            return;
+        }
+        watchedSocket = connection.getChannel().getSourceChannel();
+        watchedSocket.getReadSetter().set(socket -> {
+            PooledByteBuffer pooled = connection.getByteBufferPool().allocate();
+            int read;
+            try {
+                read = socket.read(pooled.getBuffer());
+            } catch (IOException e) {
+                read = -1;
+            }
+            if (read == 0) {
+                pooled.close();
+                return;
+            }
+            stopWatching();
+            if (read > 0) {
+                pooled.getBuffer().flip();
+                connection.ungetRequestBytes(pooled);
+            } else {
+                pooled.close();
+                disconnected();
+            }
+        });
+        watchedSocket.resumeReads();
+    }
+
+    /**
+     * Hands the socket back. Reads stay resumed: Undertow resumes them for the next request as
+     * soon as the answer is written, so suspending here would cost two needless epoll changes per
+     * answer. Only if the socket turns readable before Undertow takes it back are reads suspended.
+     */
+    private void stopWatching() {
+        if (watchedSocket != null) {
+            watchedSocket.getReadSetter().set(StreamSourceChannel::suspendReads);
+            watchedSocket = null;
+        }
+    }
+
+    private void tearDown() {
+        stopWatching();
+        if (timer != null) {
+            timer.remove();
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package nodecast.http;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.time.Duration;
+import nodecast.fanout.Broadcaster;
+import nodecast.metrics.Metrics;
+
+/** {@code GET /wait?id=N}: every message from id N on, at once if there is any, else parked until one arrives or the timeout. */
+public final class WaitHandler implements HttpHandler {
+    private final Broadcaster broadcaster;
+    private final Metrics metrics;
+    private final Duration timeout;
+    private final int maxWaiters;
+
+    public WaitHandler(Broadcaster broadcaster, Metrics metrics, Duration timeout, int maxWaiters) {
+        this.broadcaster = broadcaster;
+        this.metrics = metrics;
+        this.timeout = timeout;
+        this.maxWaiters = maxWaiters;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        MessageQuery query = MessageQuery.readOrRefuse(exchange, broadcaster.logId(), metrics);
+        if (query == null) {
+            return;
+        }
+        if (broadcaster.parkedCount() >= maxWaiters) {
+            // A bound, not a queue: the client's retry (the page backs off) finds room or another instance.
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+            Replies.error(exchange, 503, "too many viewers are waiting on this server; try again shortly");
+        } else {
+            ParkedRequest.park(exchange, broadcaster, query, metrics, timeout);
+        }
+    }
+}

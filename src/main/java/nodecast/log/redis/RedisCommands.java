@@ -1,0 +1,345 @@
+package nodecast.log.redis;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import nodecast.log.Json;
+import nodecast.log.LogSlice;
+import nodecast.log.LogUnavailableException;
+import nodecast.log.Message;
+import nodecast.log.UncertainWriteException;
+import nodecast.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * The log's commands: one Lua script per change, so each is atomic, and each change is published
+ * by the script itself on {@link #EVENTS}, so every instance hears of every change in commit order.
+ *
+ * <p>Keys: {@code nodecast:seq} (the next id), {@code nodecast:log} (a sorted set of message JSON
+ * scored by id, so reading from an id is O(log n + k)), {@code nodecast:log-id} (a random name for
+ * this log, made anew whenever the sequence is, so viewers can tell when the ids they hold belong
+ * to a log that is gone), and {@code nodecast:idem} with {@code nodecast:idem-order} (the
+ * idempotency keys of the last keyed publishes, with the message each stored).
+ *
+ * <p>A failure is reported as {@link LogUnavailableException} when the command never reached
+ * Redis or Redis refused it, and as {@link UncertainWriteException} when a write was sent but its
+ * reply was lost: the difference between "not stored" and "perhaps stored".
+ */
+public final class RedisCommands implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisCommands.class);
+    public static final String EVENTS = "nodecast:events";
+    private static final List<String> KEYS = List.of("nodecast:seq", "nodecast:log", "nodecast:log-id", "nodecast:idem", "nodecast:idem-order");
+
+    /** Opens the log if it has no sequence yet; returns the log id. ARGV[1] is always a fresh log id. */
+    private static final String OPEN = """
+            local function open()
+              if redis.call('EXISTS', KEYS[1]) == 0 then
+                redis.call('SET', KEYS[1], 0)
+                redis.call('SET', KEYS[3], ARGV[1])
+                redis.call('DEL', KEYS[2], KEYS[4], KEYS[5])
+              end
+              return redis.call('GET', KEYS[3])
+            end
+            """;
+
+    /**
+     * ARGV: fresh log id, text as a JSON string, time, max messages, idempotency key ("" for none).
+     * Returns {log id, id}, or {log id, id, json} when the key was used already and nothing was stored.
+     */
+    private static final String APPEND = OPEN + """
+            local logId = open()
+            if ARGV[5] ~= '' then
+              local earlier = redis.call('HGET', KEYS[4], ARGV[5])
+              if earlier then return {logId, tonumber(string.match(earlier, '^{"id":(%d+)')), earlier} end
+            end
+            local id = redis.call('INCR', KEYS[1]) - 1
+            local json = '{"id":' .. string.format('%d', id) .. ',"text":' .. ARGV[2] .. ',"time":"' .. ARGV[3] .. '"}'
+            redis.call('ZADD', KEYS[2], id, json)
+            local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+            if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1) end
+            if ARGV[5] ~= '' then
+              redis.call('HSET', KEYS[4], ARGV[5], json)
+              if redis.call('RPUSH', KEYS[5], ARGV[5]) > tonumber(ARGV[4]) then
+                redis.call('HDEL', KEYS[4], redis.call('LPOP', KEYS[5]))
+              end
+            end
+            redis.call('PUBLISH', '$EVENTS', logId .. ' ' .. json)
+            return {logId, id}
+            """.replace("$EVENTS", EVENTS);
+
+    /** ARGV: fresh log id, from (or "" for the newest), limit. Returns {log id, next id, json...}. */
+    private static final String READ = OPEN + """
+            local logId = open()
+            local nextId = redis.call('GET', KEYS[1])
+            local messages
+            if ARGV[2] == '' then
+              messages = redis.call('ZRANGE', KEYS[2], -tonumber(ARGV[3]), -1)
+            else
+              messages = redis.call('ZRANGE', KEYS[2], ARGV[2], '+inf', 'BYSCORE', 'LIMIT', 0, ARGV[3])
+            end
+            table.insert(messages, 1, nextId)
+            table.insert(messages, 1, logId)
+            return messages
+            """;
+
+    /** ARGV: fresh log id. Returns {log id, next id}: everything below the next id is gone. */
+    private static final String CLEAR = OPEN + """
+            local logId = open()
+            local nextId = redis.call('GET', KEYS[1])
+            redis.call('DEL', KEYS[2])
+            redis.call('PUBLISH', '$EVENTS', logId .. ' clear ' .. nextId)
+            return {logId, nextId}
+            """.replace("$EVENTS", EVENTS);
+
+    /** ARGV: fresh log id, the log id found to have gone back. Replaces it (once, whoever asks first); returns the log id now. */
+    private static final String RENEW = """
+            if redis.call('GET', KEYS[3]) == ARGV[2] then
+              redis.call('SET', KEYS[3], ARGV[1])
+            end
+            local logId = redis.call('GET', KEYS[3])
+            redis.call('PUBLISH', '$EVENTS', logId .. ' renewed')
+            return logId
+            """.replace("$EVENTS", EVENTS);
+
+    /** What an APPEND did; {@code replayed} when its idempotency key was used already. */
+    record AppendResult(String logId, Message message, boolean replayed) {
+    }
+
+    /** What a CLEAR did: everything below {@code nextId} of {@code logId} is gone. */
+    record ClearResult(String logId, long nextId) {
+    }
+
+    private final String where;
+    /** The one Redis; null under Sentinel, where the master moves. */
+    private final HostAndPort address;
+    private final Set<HostAndPort> sentinels;
+    private final String masterName;
+    private final JedisClientConfig clientConfig;
+    private final JedisClientConfig sentinelConfig;
+    private final UnifiedJedis redis;
+    private final Metrics metrics;
+    private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private volatile boolean closed;
+
+    /**
+     * {@code redis://[user:password@]host:port/db} (or {@code rediss://}) for one Redis;
+     * {@code redis-sentinel://[user:password@]host:port[,host:port]/mastername} for a master
+     * that Sentinel fails over.
+     */
+    RedisCommands(URI uri, Metrics metrics) {
+        this.metrics = metrics;
+        boolean sentinel = "redis-sentinel".equals(uri.getScheme());
+        this.clientConfig = DefaultJedisClientConfig.builder()
+                .user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri))
+                .database(sentinel ? 0 : JedisURIHelper.getDBIndex(uri))
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .connectionTimeoutMillis(2_000)
+                .socketTimeoutMillis(2_000)
+                .clientName("nodecast")
+                // RESP2 on both connections: the subscriber's plain Jedis connection cannot negotiate RESP3.
+                .protocol(RedisProtocol.RESP2)
+                .build();
+        this.sentinelConfig = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(2_000).socketTimeoutMillis(2_000).protocol(RedisProtocol.RESP2).build();
+        if (sentinel) {
+            this.sentinels = new LinkedHashSet<>();
+            for (String hostPort : uri.getAuthority().replaceFirst("^[^@]*@", "").split(",")) {
+                sentinels.add(HostAndPort.from(hostPort));
+            }
+            this.masterName = uri.getPath().substring(1);
+            this.address = null;
+            this.where = "Sentinel master '" + masterName + "' via " + sentinels;
+            this.redis = RedisSentinelClient.builder().masterName(masterName).sentinels(sentinels)
+                    .clientConfig(clientConfig).sentinelClientConfig(sentinelConfig).build();
+        } else {
+            this.sentinels = Set.of();
+            this.masterName = null;
+            this.address = JedisURIHelper.getHostAndPort(uri);
+            this.where = address.toString();
+            this.redis = RedisClient.builder().hostAndPort(address).clientConfig(clientConfig).build();
+        }
+    }
+
+    AppendResult append(String text, String time, int maxMessages, String idempotencyKey) {
+        List<?> result = (List<?>) run(APPEND, true, Json.write(text), time, Integer.toString(maxMessages),
+                idempotencyKey == null ? "" : idempotencyKey);
+        String logId = text(result.get(0));
+        if (result.size() == 3) {
+            return new AppendResult(logId, Message.fromJson(text(result.get(2))), true);
+        }
+        return new AppendResult(logId, new Message(number(result.get(1)), text, time), false);
+    }
+
+    ClearResult clear() {
+        List<?> result = (List<?>) run(CLEAR, true);
+        return new ClearResult(text(result.get(0)), number(result.get(1)));
+    }
+
+    /** At most {@code limit} messages from id {@code from} on. */
+    LogSlice since(long from, int limit) {
+        return read(Long.toString(from), limit);
+    }
+
+    /** The newest {@code limit} messages. */
+    LogSlice newest(int limit) {
+        return read("", limit);
+    }
+
+    /** Replaces the log id {@code goneBack} with a fresh one (if no instance did yet); returns the log id now. */
+    String renew(String goneBack) {
+        return text(run(RENEW, true, goneBack));
+    }
+
+    /** Publishes on {@code channel}: the heartbeat an instance must hear on its own subscription. */
+    void publish(String channel, String message) {
+        try {
+            redis.publish(channel, message);
+            markReachable(true, null);
+        } catch (JedisException e) {
+            throw unavailable(e, false);
+        }
+    }
+
+    private LogSlice read(String from, int limit) {
+        List<?> result = (List<?>) run(READ, false, from, Integer.toString(limit));
+        List<Message> messages = new ArrayList<>(result.size() - 2);
+        for (Object json : result.subList(2, result.size())) {
+            messages.add(Message.fromJson(text(json)));
+        }
+        return new LogSlice(text(result.get(0)), number(result.get(1)), messages);
+    }
+
+    /** Runs a script with a fresh log id as ARGV[1]. */
+    private Object run(String script, boolean write, String... args) {
+        List<String> argv = new ArrayList<>(List.of(UUID.randomUUID().toString()));
+        argv.addAll(List.of(args));
+        try {
+            Object result = masterName != null && write ? evalReplicated(script, argv) : redis.eval(script, KEYS, argv);
+            markReachable(true, null);
+            return result;
+        } catch (JedisException e) {
+            throw unavailable(e, write);
+        }
+    }
+
+    /**
+     * Under Sentinel a write's answer waits until a replica has it too, so a failover to that
+     * replica keeps every acknowledged message. WAIT must follow the script on the same
+     * connection, hence the pipeline. Refusing writes while no replica is connected is Redis's
+     * job ({@code min-replicas-to-write 1}): it refuses before anything is stored. If WAIT times
+     * out the message is stored and already sent to viewers, so it is acknowledged all the same.
+     * Reads never wait.
+     */
+    private Object evalReplicated(String script, List<String> argv) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            Response<Object> result = pipeline.eval(script, KEYS, argv);
+            Response<Long> replicas = pipeline.waitReplicas(KEYS.get(0), 1, 1_000);
+            pipeline.sync();
+            Object value = result.get();
+            if (replicas.get() < 1) {
+                LOG.warn("no replica confirmed a write within 1 s; a failover now could lose it");
+            }
+            return value;
+        }
+    }
+
+    private LogUnavailableException unavailable(JedisException e, boolean write) {
+        String reason = "Redis (" + where + ") is unavailable: " + e.getMessage();
+        if (e instanceof JedisDataException) {
+            // Redis answered, refusing (no replica for min-replicas-to-write, out of memory): nothing was done.
+            return new LogUnavailableException(reason, e);
+        }
+        markReachable(false, e);
+        return write && !neverSent(e) ? new UncertainWriteException(reason, e) : new LogUnavailableException(reason, e);
+    }
+
+    /** True when the command cannot have reached Redis: no connection could be made or borrowed. */
+    private static boolean neverSent(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
+                    || message.startsWith("Failed to connect") || message.startsWith("Could not get a resource")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where a subscription should connect: the one Redis, or the master the sentinels name now. */
+    HostAndPort subscriptionAddress() {
+        if (masterName == null) {
+            return address;
+        }
+        for (HostAndPort sentinel : sentinels) {
+            try (Jedis connection = new Jedis(sentinel, sentinelConfig)) {
+                List<String> master = connection.sentinelGetMasterAddrByName(masterName);
+                if (master != null && master.size() == 2) {
+                    return new HostAndPort(master.get(0), Integer.parseInt(master.get(1)));
+                }
+            } catch (JedisException e) {
+                // try the next sentinel
+            }
+        }
+        throw new LogUnavailableException("no sentinel of " + sentinels + " names a master '" + masterName + "'", null);
+    }
+
+    JedisClientConfig clientConfig() {
+        return clientConfig;
+    }
+
+    boolean isReachable() {
+        return reachable.get();
+    }
+
+    String where() {
+        return where;
+    }
+
+    /** Counts every failure; logs only the changes between reachable and not. */
+    void markReachable(boolean now, Exception cause) {
+        if (!now) {
+            metrics.redisError();
+        }
+        if (reachable.getAndSet(now) != now && !closed) {
+            if (now) {
+                LOG.info("Redis ({}) is reachable again", where);
+            } else {
+                LOG.warn("Redis ({}) is unreachable: {}", where, cause.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        redis.close();
+    }
+
+    private static long number(Object value) {
+        return value instanceof Long n ? n : Long.parseLong(text(value));
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : value.toString();
+    }
+}
