@@ -22,6 +22,7 @@ import nodecast.http.Replies;
 import nodecast.http.SecurityHeaders;
 import nodecast.http.SinceHandler;
 import nodecast.http.WaitHandler;
+import nodecast.http.WaitTimer;
 import nodecast.log.MemoryMessageLog;
 import nodecast.log.MessageLog;
 import nodecast.log.redis.RedisMessageLog;
@@ -58,7 +59,7 @@ final class NodecastServer implements AutoCloseable {
     private final Undertow admin;
     private final String generatedKey;
 
-    private NodecastServer(Config config, Clock clock) throws IOException {
+    private NodecastServer(Config config, Clock clock, WaitTimer waitTimer) throws IOException {
         Metrics metrics = new Metrics();
         log = config.redis() == null
                 ? new MemoryMessageLog(config.maxMessages(), clock)
@@ -85,7 +86,7 @@ final class NodecastServer implements AutoCloseable {
 
         PathHandler routes = Handlers.path(staticFiles(classes, "web/"))
                 .addExactPath("/wait", Cors.readableFrom(config.corsOrigin(),
-                        MethodFilter.get(new WaitHandler(broadcaster, metrics, config.waitTimeout(), config.maxWaiters()))))
+                        MethodFilter.get(new WaitHandler(broadcaster, metrics, waitTimer, config.waitTimeout(), config.maxWaiters()))))
                 .addExactPath("/since", Cors.readableFrom(config.corsOrigin(), MethodFilter.get(new SinceHandler(broadcaster, metrics))))
                 .addExactPath("/message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200,
                         form.render(FormPage.Notice.NONE, exchange.getQueryParameters().getOrDefault("key", new ArrayDeque<>()).peekFirst()))))
@@ -122,9 +123,14 @@ final class NodecastServer implements AutoCloseable {
     }
 
     static NodecastServer start(Config config, Clock clock) {
+        return start(config, clock, WaitTimer.IO_THREADS);
+    }
+
+    /** {@code waitTimer}: what fires the timeouts of parked requests (tests fire them at will). */
+    static NodecastServer start(Config config, Clock clock, WaitTimer waitTimer) {
         NodecastServer server;
         try {
-            server = new NodecastServer(config, clock);
+            server = new NodecastServer(config, clock, waitTimer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

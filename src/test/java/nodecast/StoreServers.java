@@ -1,8 +1,10 @@
 package nodecast;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Starts test servers on either {@link Store}, sharing one redis-server for a whole test class
@@ -14,18 +16,26 @@ final class StoreServers implements AutoCloseable {
     private RedisProcess redis;
 
     TestServer start(Store store, Duration waitTimeout) {
-        TestServer server;
-        if (store == Store.MEMORY) {
-            server = TestServer.start(null, waitTimeout);
-        } else {
+        return start(store, redisUri -> TestServer.start(redisUri, waitTimeout));
+    }
+
+    /** A server whose wait timeouts fire only when the test says (see {@link TestServer#timeouts}). */
+    TestServer withManualTimeouts(Store store) {
+        return start(store, TestServer::withManualTimeouts);
+    }
+
+    private TestServer start(Store store, Function<URI, TestServer> starter) {
+        URI redisUri = null;
+        if (store == Store.REDIS) {
             if (redis == null) {
                 redis = RedisProcess.start();
             }
             if (!redis.command("FLUSHALL").equals("+OK")) {
                 throw new IllegalStateException("cannot empty the test Redis");
             }
-            server = TestServer.start(redis.uri(), waitTimeout);
+            redisUri = redis.uri();
         }
+        TestServer server = starter.apply(redisUri);
         started.add(server);
         return server;
     }

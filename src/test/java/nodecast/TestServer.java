@@ -27,11 +27,14 @@ final class TestServer implements AutoCloseable {
 
     final NodecastServer server;
     final Config config;
+    /** Fires this server's wait timeouts when the test says; null when they fire on their own. */
+    final ManualWaitTimer timeouts;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(Config config, Clock clock) {
+    private TestServer(Config config, Clock clock, ManualWaitTimer timeouts) {
         this.config = config;
-        this.server = NodecastServer.start(config, clock);
+        this.timeouts = timeouts;
+        this.server = timeouts == null ? NodecastServer.start(config, clock) : NodecastServer.start(config, clock, timeouts);
     }
 
     /** An in-memory server. */
@@ -49,7 +52,16 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Config config, Clock clock) {
-        TestServer server = new TestServer(config, clock);
+        return start(config, clock, null);
+    }
+
+    /** A server on the given Redis ({@code null}: in memory) whose wait timeouts fire only through {@link #timeouts}. */
+    static TestServer withManualTimeouts(URI redis) {
+        return start(config(redis, WAIT_TIMEOUT, 0), Clock.systemUTC(), new ManualWaitTimer());
+    }
+
+    private static TestServer start(Config config, Clock clock, ManualWaitTimer timeouts) {
+        TestServer server = new TestServer(config, clock, timeouts);
         if (config.redis() != null) {
             server.awaitSynced();
         }

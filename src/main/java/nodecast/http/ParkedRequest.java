@@ -6,14 +6,12 @@ import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import nodecast.fanout.Batch;
 import nodecast.fanout.Broadcaster;
 import nodecast.fanout.Waiter;
 import nodecast.metrics.Metrics;
 import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSourceChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
@@ -39,7 +37,7 @@ final class ParkedRequest implements Waiter {
     private final Metrics metrics;
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Touched only on the IO thread. */
-    private XnioExecutor.Key timer;
+    private Runnable cancelTimer;
     private ConduitStreamSourceChannel watchedSocket;
 
     private ParkedRequest(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics) {
@@ -50,14 +48,14 @@ final class ParkedRequest implements Waiter {
     }
 
     /** Parks {@code exchange} for the messages {@code query} asks for. Call from the handler, on the IO thread. */
-    static void park(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics, Duration timeout) {
+    static void park(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics, WaitTimer timer, Duration timeout) {
         ParkedRequest request = new ParkedRequest(exchange, broadcaster, query, metrics);
         // Dispatching keeps the exchange open after the handler returns; the task runs right after, on this thread.
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> request.start(timeout));
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> request.start(timer, timeout));
     }
 
-    private void start(Duration timeout) {
-        timer = exchange.getIoThread().executeAfter(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    private void start(WaitTimer timer, Duration timeout) {
+        cancelTimer = timer.schedule(exchange.getIoThread(), timeout, this::timedOut);
         watchForDisconnect();
         broadcaster.await(query.id(), this);
     }
@@ -91,7 +89,7 @@ final class ParkedRequest implements Waiter {
     }
 
     private void timedOut() {
-        timer = null;
+        cancelTimer = null;
         if (finished.compareAndSet(false, true)) {
             broadcaster.remove(this);
             tearDown();
@@ -159,9 +157,9 @@ final class ParkedRequest implements Waiter {
 
     private void tearDown() {
         stopWatching();
-        if (timer != null) {
-            timer.remove();
-            timer = null;
+        if (cancelTimer != null) {
+            cancelTimer.run();
+            cancelTimer = null;
         }
     }
 }

@@ -11,12 +11,14 @@ import nodecast.metrics.Metrics;
 public final class WaitHandler implements HttpHandler {
     private final Broadcaster broadcaster;
     private final Metrics metrics;
+    private final WaitTimer timer;
     private final Duration timeout;
     private final int maxWaiters;
 
-    public WaitHandler(Broadcaster broadcaster, Metrics metrics, Duration timeout, int maxWaiters) {
+    public WaitHandler(Broadcaster broadcaster, Metrics metrics, WaitTimer timer, Duration timeout, int maxWaiters) {
         this.broadcaster = broadcaster;
         this.metrics = metrics;
+        this.timer = timer;
         this.timeout = timeout;
         this.maxWaiters = maxWaiters;
     }
@@ -32,7 +34,7 @@ public final class WaitHandler implements HttpHandler {
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
             Replies.error(exchange, 503, "too many viewers are waiting on this server; try again shortly");
         } else {
-            ParkedRequest.park(exchange, broadcaster, query, metrics, timeout);
+            ParkedRequest.park(exchange, broadcaster, query, metrics, timer, timeout);
         }
     }
 }
