@@ -6,53 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonParser;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
 import nodecast.log.Message;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How a publish or clear is answered when Redis fails: 503 when Redis did nothing, 504 when it may
  * have done it, on a real Redis made to fail by its own refusal or by a proxy that loses its answer.
  */
 class PublishFailureTest {
-    private static RedisProcess redis;
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void freshData() {
-        assertEquals("+OK", redis.command("CONFIG SET min-replicas-to-write 0"));
-        assertEquals("+OK", redis.command("FLUSHALL"));
-    }
+    @RegisterExtension
+    static final SharedRedis shared = new SharedRedis();
 
     @AfterEach
-    void stopEverything() throws Exception {
-        for (AutoCloseable each : started) {
-            each.close();
-        }
+    void acceptWritesAgain() {
+        assertEquals("+OK", redis().command("CONFIG SET min-replicas-to-write 0"));
+    }
+
+    private static RedisProcess redis() {
+        return shared.process();
     }
 
     private TestServer throughProxy(RedisProxy proxy) {
-        started.add(0, proxy);
-        TestServer server = TestServer.start(proxy.uri());
-        started.add(0, server);
-        return server;
+        shared.closedAfterTest(proxy);
+        return shared.closedAfterTest(TestServer.start(proxy.uri()));
     }
 
     private static HttpResponse<String> post(TestServer s, String path, String idempotencyKey) {
@@ -73,10 +51,10 @@ class PublishFailureTest {
 
     @Test
     void a_publish_or_clear_redis_refuses_is_answered_503_and_changes_nothing() {
-        TestServer s = throughProxy(RedisProxy.to(redis));
+        TestServer s = throughProxy(RedisProxy.to(redis()));
         s.publish("kept");
         // Redis refuses every write while fewer replicas than this are connected.
-        assertEquals("+OK", redis.command("CONFIG SET min-replicas-to-write 1"));
+        assertEquals("+OK", redis().command("CONFIG SET min-replicas-to-write 1"));
 
         HttpResponse<String> publish = post(s, "/submit-message", "k-1");
         assertEquals(503, publish.statusCode(), publish.body());
@@ -84,12 +62,12 @@ class PublishFailureTest {
         HttpResponse<String> clear = post(s, "/clear-messages", null);
         assertEquals(503, clear.statusCode(), clear.body());
         assertTrue(reason(clear).startsWith("log not cleared: "), reason(clear));
-        assertEquals(":1", redis.command("ZCARD nodecast:log"), "nothing stored, nothing cleared");
+        assertEquals(":1", redis().command("ZCARD nodecast:log"), "nothing stored, nothing cleared");
     }
 
     @Test
     void a_publish_whose_answer_is_lost_is_answered_504_and_its_retry_with_the_same_key_stores_it_once() {
-        RedisProxy proxy = RedisProxy.to(redis);
+        RedisProxy proxy = RedisProxy.to(redis());
         TestServer s = throughProxy(proxy);
         proxy.dropReplyTo("ZADD");
 
@@ -97,19 +75,19 @@ class PublishFailureTest {
         assertEquals(504, lost.statusCode(), lost.body());
         assertEquals("Redis did not confirm the message: it may be stored; retry with the same Idempotency-Key to be sure it is stored exactly once",
                 reason(lost));
-        assertEquals(":1", redis.command("ZCARD nodecast:log"), "Redis did store it");
+        assertEquals(":1", redis().command("ZCARD nodecast:log"), "Redis did store it");
 
         proxy.heal();
         HttpResponse<String> retry = post(s, "/submit-message", "order-4711");
         assertEquals(200, retry.statusCode(), retry.body());
         assertEquals("true", retry.headers().firstValue("Idempotent-Replayed").orElse(null));
         assertEquals(0, Message.fromJson(retry.body()).id());
-        assertEquals(":1", redis.command("ZCARD nodecast:log"), "stored exactly once");
+        assertEquals(":1", redis().command("ZCARD nodecast:log"), "stored exactly once");
     }
 
     @Test
     void a_publish_without_a_key_whose_answer_is_lost_is_answered_504_saying_a_retry_may_store_it_twice() {
-        RedisProxy proxy = RedisProxy.to(redis);
+        RedisProxy proxy = RedisProxy.to(redis());
         TestServer s = throughProxy(proxy);
         proxy.dropReplyTo("ZADD");
 
@@ -120,7 +98,7 @@ class PublishFailureTest {
 
     @Test
     void a_clear_whose_answer_is_lost_is_answered_504() {
-        RedisProxy proxy = RedisProxy.to(redis);
+        RedisProxy proxy = RedisProxy.to(redis());
         TestServer s = throughProxy(proxy);
         s.publish("to be cleared");
         proxy.dropReplyTo("' clear '");
@@ -128,6 +106,6 @@ class PublishFailureTest {
         HttpResponse<String> lost = post(s, "/clear-messages", null);
         assertEquals(504, lost.statusCode(), lost.body());
         assertEquals("Redis did not confirm the clear: it may have happened", reason(lost));
-        assertEquals(":0", redis.command("ZCARD nodecast:log"), "Redis did clear it");
+        assertEquals(":0", redis().command("ZCARD nodecast:log"), "Redis did clear it");
     }
 }

@@ -22,48 +22,21 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import nodecast.http.Replies;
 import nodecast.log.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis log as several nodecast instances share it: restarts, cross-instance wake-ups, concurrent ids, clears, outages. */
 class RedisLogTest {
-    private static RedisProcess redis;
-    private final List<TestServer> servers = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void freshData() {
-        assertEquals("+OK", redis.command("FLUSHALL"));
-    }
-
-    @AfterEach
-    void stopServers() {
-        servers.forEach(TestServer::close);
-    }
+    @RegisterExtension
+    static final SharedRedis shared = new SharedRedis();
 
     private TestServer instance() {
-        return instance(redis);
+        return instance(shared.process());
     }
 
     /** An instance whose wait timeouts never fire unless the test fires them: every answer is what the test says it is. */
     private TestServer instance(RedisProcess on) {
-        TestServer server = TestServer.withManualTimeouts(on.uri());
-        servers.add(server);
-        return server;
+        return shared.closedAfterTest(TestServer.withManualTimeouts(on.uri()));
     }
 
     @Test
@@ -79,7 +52,7 @@ class RedisLogTest {
         awaitParked(first, 1);
 
         first.close(); // its timeouts never fire: only the shutdown can answer the viewer
-        servers.remove(first);
+        shared.forget(first);
         assertEquals("[]", viewer.get(5, TimeUnit.SECONDS).body(), "a shutdown answers parked viewers");
 
         for (int i = 0; i < 3; i++) {
@@ -177,9 +150,9 @@ class RedisLogTest {
 
     @Test
     void ids_older_than_the_log_keeps_are_answered_from_memory_without_reading_redis() throws Exception {
-        TestServer s = TestServer.start(TestServer.config(redis.uri(), TestServer.WAIT_TIMEOUT, 0).toBuilder().maxMessages(5).build(),
+        TestServer s = TestServer.start(TestServer.config(shared.process().uri(), TestServer.WAIT_TIMEOUT, 0).toBuilder().maxMessages(5).build(),
                 java.time.Clock.systemUTC());
-        servers.add(s);
+        shared.closedAfterTest(s);
         for (int i = 0; i < 8; i++) {
             s.publish("message " + i);
         }
@@ -266,7 +239,7 @@ class RedisLogTest {
             Message recovered = after;
             awaitTrue(() -> TestServer.messages(s.get("/since?id=0")).equals(List.of(recovered)),
                     "the instance serves the new log");
-            servers.remove(s);
+            shared.forget(s);
             s.close(); // while its Redis is still up
         }
     }

@@ -29,11 +29,8 @@ import nodecast.log.redis.RedisCommands;
 import nodecast.log.redis.RedisMessageLog;
 import nodecast.log.redis.RedisSync;
 import nodecast.metrics.Metrics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The failure paths of the Redis sync, each reproduced on purpose: Redis failing right after a
@@ -45,36 +42,15 @@ import org.junit.jupiter.api.Test;
 class RedisSyncTest {
     /** Long enough that a viewer answered before it was a viewer told, not one timed out. */
     private static final Duration LONG_WAIT = Duration.ofSeconds(20);
-    private static RedisProcess redis;
-    private final List<AutoCloseable> started = new ArrayList<>();
+    @RegisterExtension
+    static final SharedRedis shared = new SharedRedis();
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void freshData() {
-        assertEquals("+OK", redis.command("FLUSHALL"));
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        for (AutoCloseable each : started) {
-            each.close();
-        }
+    private static RedisProcess redis() {
+        return shared.process();
     }
 
     private <T extends AutoCloseable> T started(T thing) {
-        started.add(0, thing);
-        return thing;
+        return shared.closedAfterTest(thing);
     }
 
     private TestServer instance(java.net.URI uri, Duration waitTimeout) {
@@ -83,7 +59,7 @@ class RedisSyncTest {
 
     /** A log of its own on the test Redis, told to {@code listener}, with a short heartbeat. */
     private RedisMessageLog log(MessageLog.Listener listener) {
-        RedisMessageLog log = started(new RedisMessageLog(redis.uri(), 1_000, Clock.systemUTC(), new Metrics(),
+        RedisMessageLog log = started(new RedisMessageLog(redis().uri(), 1_000, Clock.systemUTC(), new Metrics(),
                 new RedisSync.Timings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1))));
         log.start(listener);
         return log;
@@ -104,17 +80,17 @@ class RedisSyncTest {
     // 1. A stored message answered as not stored.
     @Test
     void a_publish_redis_stored_is_answered_201_even_when_redis_fails_right_after_it() throws Exception {
-        RedisProxy proxy = started(RedisProxy.to(redis));
+        RedisProxy proxy = started(RedisProxy.to(redis()));
         TestServer s = instance(proxy.uri(), TestServer.WAIT_TIMEOUT);
         s.publish("before the flush");
         // The first publish after a flush finds a new log: the path that used to read the log again before answering.
-        assertEquals("+OK", redis.command("FLUSHALL"));
+        assertEquals("+OK", redis().command("FLUSHALL"));
         proxy.cutAfterReplyTo("ZADD");
 
         HttpResponse<String> answer = s.postJson("/submit-message", "text=stored");
 
         assertEquals(201, answer.statusCode(), "the message is stored, so the publisher must hear so: " + answer.body());
-        assertEquals(":1", redis.command("ZCARD nodecast:log"), "stored once");
+        assertEquals(":1", redis().command("ZCARD nodecast:log"), "stored once");
         proxy.heal();
         awaitTrue(() -> TestServer.messages(s.get("/since?id=0")).stream().map(Message::text).toList().equals(List.of("stored")),
                 "the instance follows the new log once Redis is back");
@@ -135,7 +111,7 @@ class RedisSyncTest {
         assertEquals(first.message(), retry.message(), "the retry is answered with the message first stored");
         assertFalse(other.replayed());
         assertEquals(1, other.message().id());
-        assertEquals(":2", redis.command("ZCARD nodecast:log"));
+        assertEquals(":2", redis().command("ZCARD nodecast:log"));
     }
 
     @Test
@@ -160,12 +136,12 @@ class RedisSyncTest {
             pool.shutdownNow();
         }
         assertEquals(10, answered.size(), "400 publishes over 10 keys answered with 10 messages: " + answered);
-        assertEquals(":10", redis.command("ZCARD nodecast:log"));
+        assertEquals(":10", redis().command("ZCARD nodecast:log"));
     }
 
     @Test
     void the_keys_of_the_last_max_messages_keyed_publishes_are_remembered() {
-        RedisMessageLog log = started(new RedisMessageLog(redis.uri(), 3, Clock.systemUTC(), new Metrics()));
+        RedisMessageLog log = started(new RedisMessageLog(redis().uri(), 3, Clock.systemUTC(), new Metrics()));
         log.start(new StoryListener());
         for (int i = 0; i < 4; i++) {
             log.append("message " + i, "key-" + i);
@@ -177,8 +153,8 @@ class RedisSyncTest {
     // 4. A relaying instance cannot see the sequence go back.
     @Test
     void an_instance_that_only_relayed_messages_notices_the_sequence_go_back_and_moves_its_viewers_to_a_new_log() throws Exception {
-        TestServer relay = instance(redis.uri(), LONG_WAIT);
-        try (TestServer publisher = TestServer.start(redis.uri())) {
+        TestServer relay = instance(redis().uri(), LONG_WAIT);
+        try (TestServer publisher = TestServer.start(redis().uri())) {
             for (int i = 0; i < 10; i++) {
                 publisher.publish("message " + i);
             }
@@ -189,9 +165,9 @@ class RedisSyncTest {
         awaitParked(relay, 1);
 
         // A failover to a replica that missed ids 7 to 9: the same log id, the sequence back at 7, subscriptions cut.
-        assertEquals("+OK", redis.command("SET nodecast:seq 7"));
-        assertEquals(":3", redis.command("ZREMRANGEBYSCORE nodecast:log 7 +inf"));
-        redis.command("CLIENT KILL TYPE pubsub");
+        assertEquals("+OK", redis().command("SET nodecast:seq 7"));
+        assertEquals(":3", redis().command("ZREMRANGEBYSCORE nodecast:log 7 +inf"));
+        redis().command("CLIENT KILL TYPE pubsub");
 
         HttpResponse<String> answer = viewer.get(10, TimeUnit.SECONDS);
         assertEquals(409, answer.statusCode(), "the viewer waiting for id 10 must be moved, not left waiting: " + answer.body());
@@ -210,14 +186,14 @@ class RedisSyncTest {
         b.append("one", null);
         awaitTrue(() -> story.next() == 2, "a has both messages");
 
-        assertEquals("+OK", redis.command("FLUSHALL"));
+        assertEquals("+OK", redis().command("FLUSHALL"));
         CountDownLatch held = story.holdNextSync();
         CompletableFuture<Appended> first = CompletableFuture.supplyAsync(() -> a.append("first of the new log", null));
         assertTrue(held.await(10, TimeUnit.SECONDS), "a never synced to the new log");
         // While a's listener takes the new log, more of it is published and heard.
         b.append("second of the new log", null);
         b.append("third of the new log", null);
-        try (RedisSubscriber witness = RedisSubscriber.on(redis, RedisCommands.EVENTS)) {
+        try (RedisSubscriber witness = RedisSubscriber.on(redis(), RedisCommands.EVENTS)) {
             b.append("fourth of the new log", null);
             witness.awaitMessageContaining("fourth of the new log");
         }
@@ -233,8 +209,8 @@ class RedisSyncTest {
     // 8. A concurrent resync renews a healthy log.
     @Test
     void a_flush_under_concurrent_publishing_on_two_instances_moves_both_to_one_new_log_and_renews_nothing() throws Exception {
-        TestServer a = instance(redis.uri(), TestServer.WAIT_TIMEOUT);
-        TestServer b = instance(redis.uri(), TestServer.WAIT_TIMEOUT);
+        TestServer a = instance(redis().uri(), TestServer.WAIT_TIMEOUT);
+        TestServer b = instance(redis().uri(), TestServer.WAIT_TIMEOUT);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -244,7 +220,7 @@ class RedisSyncTest {
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < 40; i++) {
                         if (thread == 0 && i == 20) {
-                            assertEquals("+OK", redis.command("FLUSHALL"));
+                            assertEquals("+OK", redis().command("FLUSHALL"));
                         }
                         on.publish("thread " + thread + " message " + i);
                     }
@@ -256,7 +232,7 @@ class RedisSyncTest {
         } finally {
             pool.shutdownNow();
         }
-        String current = redis.bulk("GET nodecast:log-id");
+        String current = redis().bulk("GET nodecast:log-id");
         for (TestServer on : List.of(a, b)) {
             awaitTrue(() -> logOf(on).equals(current), "both instances follow the log Redis holds");
             assertFalse(on.get("/metrics").body().contains("nodecast_log_renewals_total 1.0"), "a healthy log was renewed");
@@ -266,9 +242,9 @@ class RedisSyncTest {
     // 9. A silently dead subscription goes unnoticed.
     @Test
     void an_instance_whose_subscription_goes_silent_says_it_is_not_ready_then_resubscribes_and_catches_up() throws Exception {
-        RedisProxy proxy = started(RedisProxy.to(redis));
+        RedisProxy proxy = started(RedisProxy.to(redis()));
         TestServer deaf = instance(proxy.uri(), LONG_WAIT);
-        TestServer other = instance(redis.uri(), TestServer.WAIT_TIMEOUT);
+        TestServer other = instance(redis().uri(), TestServer.WAIT_TIMEOUT);
         CompletableFuture<HttpResponse<String>> viewer = waitOn(deaf, "id=0");
         awaitParked(deaf, 1);
 
@@ -306,7 +282,7 @@ class RedisSyncTest {
     // 10. A lost last write is not noticed at all.
     @Test
     void an_id_handed_out_again_after_a_lost_last_write_moves_viewers_to_a_new_log() throws Exception {
-        TestServer s = instance(redis.uri(), LONG_WAIT);
+        TestServer s = instance(redis().uri(), LONG_WAIT);
         for (int i = 0; i < 5; i++) {
             s.publish("message " + i);
         }
@@ -315,8 +291,8 @@ class RedisSyncTest {
         awaitParked(s, 1);
 
         // A failover lost exactly the last write, id 4: the next publish is given id 4 again.
-        assertEquals("+OK", redis.command("SET nodecast:seq 4"));
-        assertEquals(":1", redis.command("ZREMRANGEBYSCORE nodecast:log 4 +inf"));
+        assertEquals("+OK", redis().command("SET nodecast:seq 4"));
+        assertEquals(":1", redis().command("ZREMRANGEBYSCORE nodecast:log 4 +inf"));
         assertEquals(4, s.publish("after the failover").id());
 
         HttpResponse<String> answer = viewer.get(10, TimeUnit.SECONDS);
