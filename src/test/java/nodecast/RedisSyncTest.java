@@ -25,7 +25,6 @@ import nodecast.http.Replies;
 import nodecast.log.Appended;
 import nodecast.log.Message;
 import nodecast.log.MessageLog;
-import nodecast.log.redis.RedisCommands;
 import nodecast.log.redis.RedisMessageLog;
 import nodecast.log.redis.RedisSync;
 import nodecast.metrics.Metrics;
@@ -193,7 +192,7 @@ class RedisSyncTest {
         // While a's listener takes the new log, more of it is published and heard.
         b.append("second of the new log", null);
         b.append("third of the new log", null);
-        try (RedisSubscriber witness = RedisSubscriber.on(redis(), RedisCommands.EVENTS)) {
+        try (RedisSubscriber witness = RedisSubscriber.on(redis(), "nodecast:events")) {
             b.append("fourth of the new log", null);
             witness.awaitMessageContaining("fourth of the new log");
         }

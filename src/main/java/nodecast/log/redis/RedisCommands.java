@@ -44,9 +44,9 @@ import redis.clients.jedis.util.JedisURIHelper;
  * Redis or Redis refused it, and as {@link UncertainWriteException} when a write was sent but its
  * reply was lost: the difference between "not stored" and "perhaps stored".
  */
-public final class RedisCommands implements AutoCloseable {
+final class RedisCommands implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisCommands.class);
-    public static final String EVENTS = "nodecast:events";
+    static final String EVENTS = "nodecast:events";
     private static final List<String> KEYS = List.of("nodecast:seq", "nodecast:log", "nodecast:log-id", "nodecast:idem", "nodecast:idem-order");
 
     /** Opens the log if it has no sequence yet; returns the log id. ARGV[1] is always a fresh log id. */

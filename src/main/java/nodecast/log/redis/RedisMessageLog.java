@@ -53,7 +53,7 @@ public final class RedisMessageLog implements MessageLog {
         RedisCommands.AppendResult result = commands.append(text, Message.formatTime(clock.instant()), maxMessages, idempotencyKey);
         if (!result.replayed()) {
             CompletableFuture<Void> handled = new CompletableFuture<>();
-            sync.postAndAwait(new RedisSync.Appended(result.logId(), result.message(), before, handled), handled);
+            sync.postAndAwait(new RedisSync.OwnAppend(result.logId(), result.message(), before, handled), handled);
         }
         return new Appended(result.message(), result.replayed());
     }
@@ -63,7 +63,7 @@ public final class RedisMessageLog implements MessageLog {
         RedisSync.Seen before = sync.seen();
         LogSlice slice = commands.since(from, limit);
         metrics.logRead("old-ids");
-        sync.post(new RedisSync.Read(slice.logId(), slice.nextId(), before));
+        sync.post(new RedisSync.OwnRead(slice.logId(), slice.nextId(), before));
         return slice;
     }
 
@@ -72,7 +72,7 @@ public final class RedisMessageLog implements MessageLog {
         RedisSync.Seen before = sync.seen();
         RedisCommands.ClearResult result = commands.clear();
         CompletableFuture<Void> handled = new CompletableFuture<>();
-        sync.postAndAwait(new RedisSync.Cleared(result.logId(), result.nextId(), before, handled), handled);
+        sync.postAndAwait(new RedisSync.OwnClear(result.logId(), result.nextId(), before, handled), handled);
     }
 
     @Override

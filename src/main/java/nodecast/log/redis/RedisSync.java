@@ -14,7 +14,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
-import nodecast.log.Appended;
 import nodecast.log.LogSlice;
 import nodecast.log.LogUnavailableException;
 import nodecast.log.Message;
@@ -95,14 +94,14 @@ public final class RedisSync implements AutoCloseable {
     }
 
     /** This instance's own append, with what it had seen before sending it; {@code handled} completes once the listener has it. */
-    record Appended(String logId, Message message, Seen before, CompletableFuture<Void> handled) implements Event {
+    record OwnAppend(String logId, Message message, Seen before, CompletableFuture<Void> handled) implements Event {
     }
 
-    record Cleared(String logId, long nextId, Seen before, CompletableFuture<Void> handled) implements Event {
+    record OwnClear(String logId, long nextId, Seen before, CompletableFuture<Void> handled) implements Event {
     }
 
     /** A read of old ids by this instance: its next id tells of the log too. */
-    record Read(String logId, long nextId, Seen before) implements Event {
+    record OwnRead(String logId, long nextId, Seen before) implements Event {
     }
 
     private record Close() implements Event {
@@ -236,13 +235,13 @@ public final class RedisSync implements AutoCloseable {
         } else if (event instanceof HeardGarbled heard) {
             LOG.warn("unreadable event on the Redis subscription, reading the log afresh: {}", heard.text());
             becomeStale("garbled");
-        } else if (event instanceof Appended own) {
+        } else if (event instanceof OwnAppend own) {
             message(own.logId(), own.message(), own.before());
             await(own.message().id(), own.handled());
-        } else if (event instanceof Cleared own) {
+        } else if (event instanceof OwnClear own) {
             clear(own.logId(), own.nextId(), own.before());
             own.handled().complete(null);
-        } else if (event instanceof Read read) {
+        } else if (event instanceof OwnRead read) {
             if (isCurrent(read.logId()) && !wentBack(read.nextId(), read.before(), "a read found the next id at " + read.nextId())) {
                 highest = Math.max(highest, read.nextId());
                 publishSeen();
