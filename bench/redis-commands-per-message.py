@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 # Usage: redis-commands-per-message.py WAITERS MESSAGES PORT_A PORT_B REDIS_PORT [PUBLISH_KEY]
 # (two nodecast instances on ports A and B sharing the Redis on REDIS_PORT; PUBLISH_KEY, or else the
-# environment variable NODECAST_PUBLISH_KEY, is the --publish-key they were started with; publishes
-# follow each other as fast as they are delivered, so start A with a --publish-rate above that pace,
-# e.g. 1000; needs redis-cli)
+# environment variable NODECAST_PUBLISH_KEY, is the --publish-key they were started with (publishers
+# giving it are never throttled); needs redis-cli)
 # Parks W viewers on instance B (following ids), publishes M messages on instance A, and reports
 # Redis commands per message (INFO commandstats) and publish-on-A -> delivery-on-B latency.
 # It never hangs: a publish answered other than 201, a viewer answered other than 200, or any step
@@ -88,7 +87,7 @@ async def publish(r, w, i, expected_id):
         f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(text)}\r\n\r\n{text}").encode()))
     if status != 201:
         hint = {401: " (is PUBLISH_KEY the --publish-key A was started with?)",
-                429: " (start A with a higher --publish-rate, e.g. 1000)"}.get(status, "")
+                429: " (a wrong key tried too often from this address)"}.get(status, "")
         raise Failure(f"publish {i + 1} of {M} on A (port {A}) was answered {status}{hint}: {body[:200].decode(errors='replace')}")
     stored = json.loads(body)["id"]
     if stored != expected_id:
