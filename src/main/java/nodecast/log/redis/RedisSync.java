@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -147,7 +148,7 @@ public final class RedisSync implements AutoCloseable {
         this.metrics = metrics;
         this.timings = timings;
         this.nanoTime = nanoTime;
-        this.beatChannel = "nodecast:beat:" + java.util.UUID.randomUUID();
+        this.beatChannel = "nodecast:beat:" + UUID.randomUUID();
         this.thread = new Thread(this::run, "nodecast-redis-sync");
         thread.setDaemon(true);
     }
@@ -203,9 +204,11 @@ public final class RedisSync implements AutoCloseable {
                 }
                 doDuties();
             } catch (RuntimeException e) {
-                // A bug or damaged data must not stop the sync for good: say so and read the log afresh.
+                // A bug or damaged data must not stop the sync for good: say so and read the log afresh,
+                // after a pause, so that a read failing the same way every time does not spin.
                 LOG.error("the Redis sync failed; reading the log afresh", e);
                 becomeStale("error");
+                retryLater();
             }
         }
         phase = Phase.CLOSED;
@@ -411,9 +414,14 @@ public final class RedisSync implements AutoCloseable {
             }
             apply(newest);
         } catch (LogUnavailableException e) {
-            retryAt = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(retryPauseMillis);
-            retryPauseMillis = Math.min(retryPauseMillis * 2, 2_000);
+            retryLater();
         }
+    }
+
+    /** The next read waits a pause that doubles, from 0.1 s up to 2 s, until a read succeeds. */
+    private void retryLater() {
+        retryAt = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(retryPauseMillis);
+        retryPauseMillis = Math.min(retryPauseMillis * 2, 2_000);
     }
 
     private void apply(LogSlice newest) {
