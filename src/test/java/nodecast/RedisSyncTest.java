@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -256,6 +257,59 @@ class RedisSyncTest {
         assertEquals(List.of(missed), TestServer.messages(viewer.get(15, TimeUnit.SECONDS)));
         awaitTrue(() -> deaf.get("/readyz").statusCode() == 200, "ready again once subscribed");
         assertTrue(deaf.get("/metrics").body().contains("nodecast_redis_subscription_reconnects_total{cause=\"deaf\"}"));
+    }
+
+    @Test
+    void subscriptions_killed_again_and_again_under_load_lose_nothing_repeat_nothing_and_renew_nothing() throws Exception {
+        TestServer a = instance(redis().uri(), TestServer.WAIT_TIMEOUT);
+        TestServer b = instance(redis().uri(), TestServer.WAIT_TIMEOUT);
+        List<java.net.URI> both = List.of(java.net.URI.create("http://127.0.0.1:" + a.port()), java.net.URI.create("http://127.0.0.1:" + b.port()));
+        List<Viewer> viewers = new ArrayList<>();
+        for (int v = 0; v < 6; v++) {
+            viewers.add(started(Viewer.follow(v % 2 == 0 ? both : List.of(both.get(1), both.get(0)))));
+        }
+        Map<Long, String> textById = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try {
+            List<Future<?>> publishers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                TestServer on = t % 2 == 0 ? a : b;
+                int thread = t;
+                publishers.add(pool.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        Message m = on.publish("thread " + thread + " message " + i);
+                        textById.put(m.id(), m.text());
+                    }
+                }));
+            }
+            // Every subscription dropped every 50 ms while the publishers run: gaps, resyncs and replays without end.
+            Future<?> killer = pool.submit(() -> {
+                while (publishers.stream().anyMatch(p -> !p.isDone())) {
+                    redis().command("CLIENT KILL TYPE pubsub");
+                    Thread.sleep(50);
+                }
+                return null;
+            });
+            for (Future<?> p : publishers) {
+                p.get(60, TimeUnit.SECONDS);
+            }
+            killer.get(10, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        int total = textById.size();
+        assertEquals(600, total, "every publish got an id of its own");
+        List<String> expected = new java.util.TreeMap<>(textById).values().stream().toList();
+        for (Viewer viewer : viewers) {
+            viewer.awaitCount(total, Duration.ofSeconds(30));
+            assertEquals(expected, viewer.texts(), "every message once, in id order");
+            assertEquals(1, viewer.seen().stream().map(Viewer.Seen::log).distinct().count(), "no log was replaced");
+        }
+        for (TestServer on : List.of(a, b)) {
+            String metrics = on.get("/metrics").body();
+            assertFalse(metrics.contains("nodecast_log_renewals_total 1.0"), "nothing went back, so nothing may be renewed");
+            assertTrue(metrics.contains("nodecast_redis_resyncs_total{cause=\"subscribed\"}"), "the subscriptions were dropped and read afresh");
+        }
     }
 
     @Test
