@@ -139,7 +139,7 @@ class HttpApiTest {
         TestServer s = start(store);
         assertRefused(s.postJson("/submit-message", "text="), 400, "the message is empty");
         assertRefused(s.postJson("/submit-message", "text=+%20%0A"), 400, "the message is empty");
-        assertRefused(s.postJson("/submit-message", "other=1"), 400, "the form has no 'text' field");
+        assertRefused(s.postJson("/submit-message", "other=1"), 400, "no 'text' field was sent");
         assertRefused(s.postJson("/submit-message", "text=" + "x".repeat(2_001)), 400, "the message is 2001 characters long; the limit is 2000");
         assertRefused(s.postJson("/submit-message", "text=a%00b"), 400, "the message contains control characters");
         assertRefused(s.postJson("/submit-message", "text=%E2%82"), 400, "form body is not valid UTF-8");
@@ -147,8 +147,8 @@ class HttpApiTest {
         assertRefused(s.postJson("/submit-message", "text=" + "x".repeat(70_000)), 413, "the request body is larger than 65536 bytes");
         assertRefused(s.send(HttpRequest.newBuilder(s.uri("/submit-message")).header("Accept", "application/json")
                 .header("Authorization", "Bearer " + TestServer.KEY)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"x\"}"))),
-                415, "send the form as application/x-www-form-urlencoded");
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("text=x"))),
+                415, "send the form as application/x-www-form-urlencoded, or a JSON object as application/json");
         HttpResponse<String> get = s.send(HttpRequest.newBuilder(s.uri("/submit-message?text=sneaky")).header("Accept", "application/json").GET());
         assertRefused(get, 405, "use POST for /submit-message");
         assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
@@ -156,6 +156,52 @@ class HttpApiTest {
 
         assertEquals("[]", s.get("/since?id=0").body(), "nothing was stored");
         assertEquals(0, s.publish("x".repeat(2_000)).id(), "no id was used up");
+    }
+
+    private static HttpResponse<String> postJsonBody(TestServer s, String path, String json) {
+        return s.send(HttpRequest.newBuilder(s.uri(path))
+                .header("Authorization", "Bearer " + TestServer.KEY)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_program_publishes_a_json_object_and_is_answered_in_json(Store store) {
+        TestServer s = start(store);
+        HttpResponse<String> published = postJsonBody(s, "/submit-message", "{\"text\": \"héllo \\u00e9 \\\"quoted\\\"\"}");
+        assertEquals(201, published.statusCode(), published.body());
+        assertEquals("application/json; charset=utf-8", published.headers().firstValue("Content-Type").orElse(""));
+        Message message = Message.fromJson(published.body());
+        assertEquals("héllo é \"quoted\"", message.text());
+        assertEquals(List.of(message), TestServer.messages(s.get("/since?id=0")));
+
+        HttpResponse<String> cleared = postJsonBody(s, "/clear-messages", "");
+        assertEquals(200, cleared.statusCode(), cleared.body());
+        assertEquals("[]", s.get("/since?id=0").body());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void bad_json_publishes_are_refused_in_json_with_a_reason_and_store_nothing(Store store) {
+        TestServer s = start(store);
+        assertRefused(postJsonBody(s, "/submit-message", "[\"text\"]"), 400, "the body is not a JSON object");
+        assertRefused(postJsonBody(s, "/submit-message", "{\"text\": 7}"), 400, "\"text\" must be a string");
+        assertRefused(postJsonBody(s, "/submit-message", "{\"txt\": \"a\"}"), 400, "unknown member 'txt': a JSON publish has only \"text\"");
+        assertRefused(postJsonBody(s, "/submit-message", "{\"text\": \"a\", \"text\": \"b\"}"), 400, "\"text\" is given more than once");
+        assertRefused(postJsonBody(s, "/submit-message", "{\"text\": \"a\"} {}"), 400, "the body is not valid JSON");
+        assertRefused(postJsonBody(s, "/submit-message", "{'text': 'a'}"), 400, "the body is not valid JSON");
+        assertRefused(postJsonBody(s, "/submit-message", "{\"text\": \"a\""), 400, "the body is not valid JSON");
+        assertRefused(postJsonBody(s, "/submit-message", "{}"), 400, "no 'text' field was sent");
+        assertRefused(postJsonBody(s, "/submit-message", "{\"text\": \" \"}"), 400, "the message is empty");
+        assertRefused(postJsonBody(s, "/submit-message", "{\"text\": \"a\\u0000b\"}"), 400, "the message contains control characters");
+        byte[] notUtf8 = {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xE2, (byte) 0x82, '"', '}'};
+        assertRefused(s.send(HttpRequest.newBuilder(s.uri("/submit-message")).header("Authorization", "Bearer " + TestServer.KEY)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(notUtf8))),
+                400, "the body is not valid UTF-8");
+        assertRefused(s.send(HttpRequest.newBuilder(s.uri("/submit-message")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"a\"}"))), 401, "the publisher key is missing or wrong");
+        assertEquals("[]", s.get("/since?id=0").body(), "nothing was stored");
     }
 
     private static void assertRefused(HttpResponse<String> response, int status, String reason) {

@@ -1,6 +1,11 @@
 package nodecast;
 
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -33,19 +38,20 @@ final class PublishOracle {
             return new Verdict(405, null, false);
         }
         String type = r.first("content-type");
-        if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+        boolean json = type != null && type.split(";", 2)[0].strip().equalsIgnoreCase("application/json");
+        if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded") && !json) {
             return new Verdict(415, null, false);
         }
         if (body.length > MAX_BODY) {
             return new Verdict(413, null, false);
         }
-        Map<String, String> fields = parse(body);
+        Map<String, String> fields = json ? parseJson(body) : parse(body);
         if (fields == null) {
             return new Verdict(400, null, false);
         }
         String authorization = r.first("authorization");
         String given = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).strip() : fields.get("key");
+                ? authorization.substring(7).strip() : json ? null : fields.get("key");
         if (!KEY.equals(given)) {
             return new Verdict(401, null, false);
         }
@@ -58,7 +64,36 @@ final class PublishOracle {
             return new Verdict(400, null, false);
         }
         String accept = r.first("accept");
-        return new Verdict(accept != null && accept.contains("application/json") ? 201 : 200, text, false);
+        return new Verdict(json || accept != null && accept.contains("application/json") ? 201 : 200, text, false);
+    }
+
+    /** The members of a JSON object of strings with "text" at most once and nothing else (none for an empty body), or null. */
+    private static Map<String, String> parseJson(byte[] body) {
+        Map<String, String> fields = new HashMap<>();
+        if (body.length == 0) {
+            return fields;
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            reader.beginObject();
+            while (reader.hasNext()) {
+                String name = reader.nextName();
+                if (!name.equals("text") || reader.peek() != JsonToken.STRING || fields.containsKey(name)) {
+                    return null;
+                }
+                fields.put(name, reader.nextString());
+            }
+            reader.endObject();
+            return reader.peek() == JsonToken.END_DOCUMENT ? fields : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The fields, or null if the body is not a strict form. */

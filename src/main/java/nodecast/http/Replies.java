@@ -62,9 +62,16 @@ public final class Replies {
         exchange.getResponseSender().send(page);
     }
 
+    /** A client that accepts JSON, or that sent JSON itself (a program publishing), is answered in JSON. */
     public static boolean wantsJson(HttpServerExchange exchange) {
         String accept = exchange.getRequestHeaders().getFirst(Headers.ACCEPT);
-        return accept != null && accept.contains("application/json");
+        return accept != null && accept.contains("application/json") || sentJson(exchange);
+    }
+
+    /** Whether the request's body is declared JSON: the media type application/json, with parameters or none. */
+    public static boolean sentJson(HttpServerExchange exchange) {
+        String type = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+        return type != null && type.split(";", 2)[0].strip().equalsIgnoreCase("application/json");
     }
 
     public static boolean wantsHtml(HttpServerExchange exchange) {

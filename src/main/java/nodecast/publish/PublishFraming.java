@@ -4,6 +4,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import java.util.Locale;
+import nodecast.http.Replies;
 
 /** How a publish or clear must be framed, checked from its headers before its body is read. */
 final class PublishFraming {
@@ -14,8 +15,8 @@ final class PublishFraming {
     static Refusal check(HttpServerExchange exchange) {
         HeaderMap headers = exchange.getRequestHeaders();
         String type = headers.getFirst(Headers.CONTENT_TYPE);
-        if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            return new Refusal(415, "send the form as application/x-www-form-urlencoded");
+        if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded") && !Replies.sentJson(exchange)) {
+            return new Refusal(415, "send the form as application/x-www-form-urlencoded, or a JSON object as application/json");
         }
         // Undertow's chunked decoder forgives malformed chunks (it drops surplus bytes), which lets a
         // publish mean two things at once; forms come with a Content-Length from every browser and tool.

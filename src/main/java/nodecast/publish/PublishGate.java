@@ -3,6 +3,7 @@ package nodecast.publish;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.util.function.Consumer;
+import nodecast.http.Replies;
 
 /**
  * The checks every request that changes the log passes, in this order: its framing, its body,
@@ -38,9 +39,9 @@ public final class PublishGate {
     }
 
     private void admitForm(HttpServerExchange exchange, byte[] bytes, Consumer<Admitted> action) {
-        FormBody fields;
+        PublishFields fields;
         try {
-            fields = FormBody.parse(bytes);
+            fields = Replies.sentJson(exchange) ? PublishFields.parseJson(bytes) : PublishFields.parseForm(bytes);
         } catch (IllegalArgumentException e) {
             refuse(exchange, new Refusal(400, e.getMessage()));
             return;
@@ -55,7 +56,7 @@ public final class PublishGate {
     }
 
     /** Null if the sender may change the log: its address has tries left and it gave the right key (or none is needed). */
-    private Refusal senderRefusal(HttpServerExchange exchange, FormBody fields) {
+    private Refusal senderRefusal(HttpServerExchange exchange, PublishFields fields) {
         String address = clientAddress.of(exchange);
         Refusal tooMany = allowance.check(address);
         if (tooMany != null || key.admits(exchange, fields)) {

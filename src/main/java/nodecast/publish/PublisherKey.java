@@ -38,7 +38,7 @@ public final class PublisherKey {
         return keyDigest == null;
     }
 
-    boolean admits(HttpServerExchange exchange, FormBody form) {
+    boolean admits(HttpServerExchange exchange, PublishFields form) {
         if (isOpen()) {
             return true;
         }
@@ -49,7 +49,7 @@ public final class PublisherKey {
     }
 
     /** The form's key field if it holds the right key, to fill into the next form page; else null. */
-    String keptInForm(FormBody form) {
+    String keptInForm(PublishFields form) {
         String field = form.get("key");
         return !isOpen() && matches(field) ? field : null;
     }

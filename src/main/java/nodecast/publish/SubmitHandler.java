@@ -84,7 +84,7 @@ public final class SubmitHandler implements HttpHandler {
     /** Null if {@code text} may be published, else why not. */
     private String problemWith(String text) {
         if (text == null) {
-            return "the form has no 'text' field";
+            return "no 'text' field was sent";
         }
         if (text.isBlank()) {
             return "the message is empty";

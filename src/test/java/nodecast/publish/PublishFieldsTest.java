@@ -9,15 +9,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class FormBodyTest {
+class PublishFieldsTest {
 
-    private static FormBody parse(String body) {
-        return FormBody.parse(body.getBytes(StandardCharsets.ISO_8859_1));
+    private static PublishFields parse(String body) {
+        return PublishFields.parseForm(body.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     @Test
     void fields_are_percent_decoded_as_utf8_with_plus_as_space() {
-        FormBody form = parse("text=h%C3%A9llo+w%F0%9F%8C%8Drld%21&key=a%2Bb&flag");
+        PublishFields form = parse("text=h%C3%A9llo+w%F0%9F%8C%8Drld%21&key=a%2Bb&flag");
         assertEquals("héllo w\uD83C\uDF0Drld!", form.get("text"));
         assertEquals("a+b", form.get("key"));
         assertEquals("", form.get("flag"));
@@ -45,5 +45,27 @@ class FormBodyTest {
     void a_field_given_twice_is_refused_rather_than_guessed() {
         assertEquals("form field 'text' is given more than once",
                 assertThrows(IllegalArgumentException.class, () -> parse("text=a&text=b")).getMessage());
+    }
+
+    private static PublishFields json(String body) {
+        return PublishFields.parseJson(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void a_json_object_gives_its_text_with_escapes_decoded() {
+        assertEquals("h\u00e9llo\n\uD83C\uDF0D \"x\"", json(" {\"text\" : \"h\\u00e9llo\\n\uD83C\uDF0D \\\"x\\\"\"}\n").get("text"));
+    }
+
+    @Test
+    void an_empty_json_body_or_object_has_no_fields() {
+        assertNull(json("").get("text"));
+        assertNull(json("{}").get("text"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "\"text\"", "{\"text\": null}", "{\"text\": [\"a\"]}", "{\"key\": \"k\"}", "{text: \"a\"}",
+        "{\"text\": \"a\",}", "{\"text\": \"a\"}}", "{\"text\": \"a\"} x", "// comment\n{}"})
+    void anything_but_one_object_of_known_string_members_is_refused(String body) {
+        assertThrows(IllegalArgumentException.class, () -> json(body));
     }
 }
