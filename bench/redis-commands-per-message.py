@@ -7,7 +7,9 @@
 # Redis commands per message (INFO commandstats) and publish-on-A -> delivery-on-B latency.
 # It never hangs: a publish answered other than 201, a viewer answered other than 200, or any step
 # that takes longer than TIMEOUT ends it with exit status 1 and the reason.
-import asyncio, json, os, subprocess, sys, time
+import asyncio, json, os, subprocess, sys, time, zlib
+# The sequence of channel "default" under the default prefix (README, "Redis"): its partition is CRC32 of the name mod 64.
+DEFAULT_SEQ = "nodecast:{p%d}:c:default:seq" % (zlib.crc32(b"default") % 64)
 
 TIMEOUT = 10  # seconds: for a connection, an answer to a publish, a delivery to every viewer, a redis-cli call
 
@@ -94,7 +96,7 @@ async def publish(r, w, i, expected_id):
         raise Failure(f"publish {i + 1} was stored as id {stored}, not {expected_id}: is something else publishing?")
 
 async def main():
-    start = int(redis("GET", "nodecast:seq").strip() or 0)
+    start = int(redis("GET", DEFAULT_SEQ).strip() or 0)
     arrivals, parked, sent, failures = {}, [0], {}, []
     tasks = [asyncio.create_task(viewer(start, arrivals, parked, failures)) for _ in range(W)]
     await until(f"{W} viewers asking B for id {start}", lambda: parked[0] == W, failures)

@@ -18,7 +18,7 @@ import nodecast.publish.ClientAddress;
  * of {@link Builder}, and {@code --help} shows them from there. Each flag can also be set by an
  * environment variable; a flag wins over its variable.
  */
-record Config(String host, int port, URI redis, Duration waitTimeout, int maxMessages, int maxMessageLength,
+record Config(String host, int port, URI redis, String redisPrefix, Duration waitTimeout, int maxMessages, int maxMessageLength,
         String publishKey, boolean openPublishing, int maxBodyBytes, int maxHeaderBytes, int maxWaiters,
         int publishRate, String corsOrigin, int adminPort, Set<String> trustedProxies) {
 
@@ -33,7 +33,7 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
     }
 
     Builder toBuilder() {
-        return builder().host(host).port(port).redis(redis).waitTimeout(waitTimeout).maxMessages(maxMessages)
+        return builder().host(host).port(port).redis(redis).redisPrefix(redisPrefix).waitTimeout(waitTimeout).maxMessages(maxMessages)
                 .maxMessageLength(maxMessageLength).publishKey(publishKey).openPublishing(openPublishing)
                 .maxBodyBytes(maxBodyBytes).maxHeaderBytes(maxHeaderBytes).maxWaiters(maxWaiters)
                 .publishRate(publishRate).corsOrigin(corsOrigin).adminPort(adminPort).trustedProxies(trustedProxies);
@@ -47,6 +47,7 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
         private String host = "127.0.0.1";
         private int port = 8000;
         private URI redis = null;
+        private String redisPrefix = "nodecast";
         private Duration waitTimeout = Duration.ofSeconds(10);
         private int maxMessages = 10_000;
         private int maxMessageLength = 2_000;
@@ -76,6 +77,11 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
         /** {@code null}: the log is kept in memory. */
         Builder redis(URI redis) {
             this.redis = redis;
+            return this;
+        }
+
+        Builder redisPrefix(String redisPrefix) {
+            this.redisPrefix = redisPrefix;
             return this;
         }
 
@@ -143,7 +149,7 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
         }
 
         Config build() {
-            return new Config(host, port, redis, waitTimeout, maxMessages, maxMessageLength, publishKey, openPublishing,
+            return new Config(host, port, redis, redisPrefix, waitTimeout, maxMessages, maxMessageLength, publishKey, openPublishing,
                     maxBodyBytes, maxHeaderBytes, maxWaiters, publishRate, corsOrigin, adminPort, trustedProxies);
         }
     }
@@ -194,6 +200,9 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
             new Option<>("--redis", "NODECAST_REDIS", "URL",
                     "Redis holding the message log: redis://host:port/db, or redis-sentinel://host:port[,host:port]/mastername",
                     Config::redisUri, Builder::redis, Config::redis, "in memory"),
+            new Option<>("--redis-prefix", "NODECAST_REDIS_PREFIX", "PREFIX",
+                    "what every Redis key and channel of this deployment starts with, so deployments can share a Redis",
+                    Config::redisPrefix, Builder::redisPrefix, Config::redisPrefix),
             new Option<>("--wait-timeout", "NODECAST_WAIT_TIMEOUT", "SECONDS",
                     "how long /wait holds a request before answering []; fractions allowed, at most 60",
                     Config::seconds, Builder::waitTimeout, c -> inSeconds(c.waitTimeout())),
@@ -277,6 +286,14 @@ record Config(String host, int port, URI redis, Duration waitTimeout, int maxMes
     private static String host(String text) {
         if (text.isEmpty() || text.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("must be a host name or address");
+        }
+        return text;
+    }
+
+    /** No braces: a brace would change which part of a key Redis Cluster hashes. */
+    private static String redisPrefix(String text) {
+        if (!text.matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw new IllegalArgumentException("must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
         }
         return text;
     }

@@ -23,9 +23,11 @@ import nodecast.http.SecurityHeaders;
 import nodecast.http.SinceHandler;
 import nodecast.http.WaitHandler;
 import nodecast.http.WaitTimer;
-import nodecast.log.MemoryMessageLog;
+import nodecast.log.ChannelName;
+import nodecast.log.MemoryMessageStore;
 import nodecast.log.MessageLog;
-import nodecast.log.redis.RedisMessageLog;
+import nodecast.log.MessageStore;
+import nodecast.log.redis.RedisMessageStore;
 import nodecast.metrics.Metrics;
 import nodecast.publish.BodyReader;
 import nodecast.publish.ClearHandler;
@@ -51,6 +53,7 @@ final class NodecastServer implements AutoCloseable {
     /** The most messages one response carries; a client far behind asks again from the last id + 1. */
     static final int BATCH_LIMIT = 1_000;
 
+    private final MessageStore store;
     private final MessageLog log;
     private final XnioWorker worker;
     private final Broadcaster broadcaster;
@@ -61,9 +64,10 @@ final class NodecastServer implements AutoCloseable {
 
     private NodecastServer(Config config, Clock clock, WaitTimer waitTimer) throws IOException {
         Metrics metrics = new Metrics();
-        log = config.redis() == null
-                ? new MemoryMessageLog(config.maxMessages(), clock)
-                : new RedisMessageLog(config.redis(), config.maxMessages(), clock, metrics);
+        store = config.redis() == null
+                ? new MemoryMessageStore(config.maxMessages(), clock)
+                : new RedisMessageStore(config.redis(), config.redisPrefix(), config.maxMessages(), clock, metrics);
+        log = store.channel(ChannelName.DEFAULT);
         int cores = Runtime.getRuntime().availableProcessors();
         worker = Xnio.getInstance().createWorker(OptionMap.builder()
                 .set(Options.WORKER_IO_THREADS, cores)
@@ -95,7 +99,7 @@ final class NodecastServer implements AutoCloseable {
                 .addPrefixPath("/webjars", staticFiles(classes, "META-INF/resources/webjars/"));
         PathHandler operations = config.adminPort() == Config.NO_ADMIN_PORT ? routes : Handlers.path();
         operations.addExactPath("/healthz", MethodFilter.get(HealthHandler.live()))
-                .addExactPath("/readyz", MethodFilter.get(HealthHandler.ready(log, broadcaster)))
+                .addExactPath("/readyz", MethodFilter.get(HealthHandler.ready(store, broadcaster)))
                 .addExactPath("/metrics", MethodFilter.get(exchange -> {
                     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     exchange.getResponseSender().send(metrics.scrape());
@@ -145,7 +149,7 @@ final class NodecastServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        LOG.info("nodecast listening on http://{}:{}/ with the {}", config.host(), server.port(), server.log.describe());
+        LOG.info("nodecast listening on http://{}:{}/ with the {}", config.host(), server.port(), server.store.describe());
         if (server.admin != null) {
             LOG.info("health and metrics on http://{}:{}/metrics", config.host(), server.adminPort());
         }
@@ -213,6 +217,7 @@ final class NodecastServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         log.close();
+        store.close();
         LOG.info("nodecast stopped");
     }
 }

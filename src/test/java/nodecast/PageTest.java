@@ -186,8 +186,8 @@ class PageTest {
 
             // A failover lost ids 3 and 4: the same log id, the sequence back at 3. The next publish gets id 3
             // again, so the server renews the log, keeping 0 to 2, and the page starts again from id 0.
-            assertEquals("+OK", redis.command("SET nodecast:seq 3"));
-            assertEquals(":2", redis.command("ZREMRANGEBYSCORE nodecast:log 3 +inf"));
+            assertEquals("+OK", redis.command("SET " + DefaultChannelKeys.SEQ + " 3"));
+            assertEquals(":2", redis.command("ZREMRANGEBYSCORE " + DefaultChannelKeys.LOG + " 3 +inf"));
             server.publish("after the failover");
 
             viewer.await("the renewed log", () -> viewer.texts().contains("after the failover"));

@@ -62,7 +62,7 @@ class PublishFailureTest {
         HttpResponse<String> clear = post(s, "/clear-messages", null);
         assertEquals(503, clear.statusCode(), clear.body());
         assertTrue(reason(clear).startsWith("log not cleared: "), reason(clear));
-        assertEquals(":1", redis().command("ZCARD nodecast:log"), "nothing stored, nothing cleared");
+        assertEquals(":1", redis().command("ZCARD " + DefaultChannelKeys.LOG), "nothing stored, nothing cleared");
     }
 
     @Test
@@ -75,14 +75,14 @@ class PublishFailureTest {
         assertEquals(504, lost.statusCode(), lost.body());
         assertEquals("Redis did not confirm the message: it may be stored; retry with the same Idempotency-Key to be sure it is stored exactly once",
                 reason(lost));
-        assertEquals(":1", redis().command("ZCARD nodecast:log"), "Redis did store it");
+        assertEquals(":1", redis().command("ZCARD " + DefaultChannelKeys.LOG), "Redis did store it");
 
         proxy.heal();
         HttpResponse<String> retry = post(s, "/submit-message", "order-4711");
         assertEquals(200, retry.statusCode(), retry.body());
         assertEquals("true", retry.headers().firstValue("Idempotent-Replayed").orElse(null));
         assertEquals(0, Message.fromJson(retry.body()).id());
-        assertEquals(":1", redis().command("ZCARD nodecast:log"), "stored exactly once");
+        assertEquals(":1", redis().command("ZCARD " + DefaultChannelKeys.LOG), "stored exactly once");
     }
 
     @Test
@@ -101,11 +101,11 @@ class PublishFailureTest {
         RedisProxy proxy = RedisProxy.to(redis());
         TestServer s = throughProxy(proxy);
         s.publish("to be cleared");
-        proxy.dropReplyTo("' clear '");
+        proxy.dropReplyTo("'clear '");
 
         HttpResponse<String> lost = post(s, "/clear-messages", null);
         assertEquals(504, lost.statusCode(), lost.body());
         assertEquals("Redis did not confirm the clear: it may have happened", reason(lost));
-        assertEquals(":0", redis().command("ZCARD nodecast:log"), "Redis did clear it");
+        assertEquals(":0", redis().command("ZCARD " + DefaultChannelKeys.LOG), "Redis did clear it");
     }
 }

@@ -26,7 +26,9 @@ import nodecast.http.Replies;
 import nodecast.log.Appended;
 import nodecast.log.Message;
 import nodecast.log.MessageLog;
-import nodecast.log.redis.RedisMessageLog;
+import nodecast.log.ChannelName;
+import nodecast.log.MessageLog;
+import nodecast.log.redis.RedisMessageStore;
 import nodecast.log.redis.RedisSync;
 import nodecast.metrics.Metrics;
 import org.junit.jupiter.api.Test;
@@ -57,10 +59,15 @@ class RedisSyncTest {
         return started(TestServer.start(uri, waitTimeout));
     }
 
-    /** A log of its own on the test Redis, told to {@code listener}, with a short heartbeat. */
-    private RedisMessageLog log(MessageLog.Listener listener) {
-        RedisMessageLog log = started(new RedisMessageLog(redis().uri(), 1_000, Clock.systemUTC(), new Metrics(),
+    /** Channel {@code default} of a store of its own on the test Redis, told to {@code listener}, with a short heartbeat. */
+    private MessageLog log(MessageLog.Listener listener) {
+        return log(listener, 1_000);
+    }
+
+    private MessageLog log(MessageLog.Listener listener, int maxMessages) {
+        RedisMessageStore store = started(new RedisMessageStore(redis().uri(), "nodecast", maxMessages, Clock.systemUTC(), new Metrics(),
                 new RedisSync.Timings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1))));
+        MessageLog log = started(store.channel(ChannelName.DEFAULT));
         log.start(listener);
         return log;
     }
@@ -90,7 +97,7 @@ class RedisSyncTest {
         HttpResponse<String> answer = s.postJson("/submit-message", "text=stored");
 
         assertEquals(201, answer.statusCode(), "the message is stored, so the publisher must hear so: " + answer.body());
-        assertEquals(":1", redis().command("ZCARD nodecast:log"), "stored once");
+        assertEquals(":1", redis().command("ZCARD " + DefaultChannelKeys.LOG), "stored once");
         proxy.heal();
         awaitTrue(() -> TestServer.messages(s.get("/since?id=0")).stream().map(Message::text).toList().equals(List.of("stored")),
                 "the instance follows the new log once Redis is back");
@@ -99,8 +106,8 @@ class RedisSyncTest {
     // 2. Publish retries create duplicates.
     @Test
     void a_publish_repeating_an_idempotency_key_on_another_instance_stores_nothing_and_returns_the_first_message() {
-        RedisMessageLog a = log(new StoryListener());
-        RedisMessageLog b = log(new StoryListener());
+        MessageLog a = log(new StoryListener());
+        MessageLog b = log(new StoryListener());
 
         Appended first = a.append("first", "order-17");
         Appended retry = b.append("retried, perhaps changed", "order-17");
@@ -111,18 +118,18 @@ class RedisSyncTest {
         assertEquals(first.message(), retry.message(), "the retry is answered with the message first stored");
         assertFalse(other.replayed());
         assertEquals(1, other.message().id());
-        assertEquals(":2", redis().command("ZCARD nodecast:log"));
+        assertEquals(":2", redis().command("ZCARD " + DefaultChannelKeys.LOG));
     }
 
     @Test
     void concurrent_retries_on_two_instances_store_each_idempotency_key_once() throws Exception {
-        List<RedisMessageLog> logs = List.of(log(new StoryListener()), log(new StoryListener()));
+        List<MessageLog> logs = List.of(log(new StoryListener()), log(new StoryListener()));
         Set<Message> answered = ConcurrentHashMap.newKeySet();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
-                RedisMessageLog on = logs.get(t % 2);
+                MessageLog on = logs.get(t % 2);
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < 50; i++) {
                         answered.add(on.append("text " + i % 10, "key-" + i % 10).message());
@@ -136,13 +143,12 @@ class RedisSyncTest {
             pool.shutdownNow();
         }
         assertEquals(10, answered.size(), "400 publishes over 10 keys answered with 10 messages: " + answered);
-        assertEquals(":10", redis().command("ZCARD nodecast:log"));
+        assertEquals(":10", redis().command("ZCARD " + DefaultChannelKeys.LOG));
     }
 
     @Test
     void the_keys_of_the_last_max_messages_keyed_publishes_are_remembered() {
-        RedisMessageLog log = started(new RedisMessageLog(redis().uri(), 3, Clock.systemUTC(), new Metrics()));
-        log.start(new StoryListener());
+        MessageLog log = log(new StoryListener(), 3);
         for (int i = 0; i < 4; i++) {
             log.append("message " + i, "key-" + i);
         }
@@ -165,8 +171,8 @@ class RedisSyncTest {
         awaitParked(relay, 1);
 
         // A failover to a replica that missed ids 7 to 9: the same log id, the sequence back at 7, subscriptions cut.
-        assertEquals("+OK", redis().command("SET nodecast:seq 7"));
-        assertEquals(":3", redis().command("ZREMRANGEBYSCORE nodecast:log 7 +inf"));
+        assertEquals("+OK", redis().command("SET " + DefaultChannelKeys.SEQ + " 7"));
+        assertEquals(":3", redis().command("ZREMRANGEBYSCORE " + DefaultChannelKeys.LOG + " 7 +inf"));
         redis().command("CLIENT KILL TYPE pubsub");
 
         HttpResponse<String> answer = viewer.get(10, TimeUnit.SECONDS);
@@ -180,8 +186,8 @@ class RedisSyncTest {
     @Test
     void a_listener_slow_to_take_a_new_log_hears_one_ordered_story_from_one_thread() throws Exception {
         StoryListener story = new StoryListener();
-        RedisMessageLog a = log(story);
-        RedisMessageLog b = log(new StoryListener());
+        MessageLog a = log(story);
+        MessageLog b = log(new StoryListener());
         a.append("zero", null);
         b.append("one", null);
         awaitTrue(() -> story.next() == 2, "a has both messages");
@@ -193,7 +199,7 @@ class RedisSyncTest {
         // While a's listener takes the new log, more of it is published and heard.
         b.append("second of the new log", null);
         b.append("third of the new log", null);
-        try (RedisSubscriber witness = RedisSubscriber.on(redis(), "nodecast:events")) {
+        try (RedisSubscriber witness = RedisSubscriber.on(redis(), DefaultChannelKeys.EVENTS)) {
             b.append("fourth of the new log", null);
             witness.awaitMessageContaining("fourth of the new log");
         }
@@ -232,7 +238,7 @@ class RedisSyncTest {
         } finally {
             pool.shutdownNow();
         }
-        String current = redis().bulk("GET nodecast:log-id");
+        String current = redis().bulk("GET " + DefaultChannelKeys.LOG_ID);
         for (TestServer on : List.of(a, b)) {
             awaitTrue(() -> logOf(on).equals(current), "both instances follow the log Redis holds");
             assertFalse(on.get("/metrics").body().contains("nodecast_log_renewals_total 1.0"), "a healthy log was renewed");
@@ -344,8 +350,8 @@ class RedisSyncTest {
         awaitParked(s, 1);
 
         // A failover lost exactly the last write, id 4: the next publish is given id 4 again.
-        assertEquals("+OK", redis().command("SET nodecast:seq 4"));
-        assertEquals(":1", redis().command("ZREMRANGEBYSCORE nodecast:log 4 +inf"));
+        assertEquals("+OK", redis().command("SET " + DefaultChannelKeys.SEQ + " 4"));
+        assertEquals(":1", redis().command("ZREMRANGEBYSCORE " + DefaultChannelKeys.LOG + " 4 +inf"));
         assertEquals(4, s.publish("after the failover").id());
 
         HttpResponse<String> answer = viewer.get(10, TimeUnit.SECONDS);

@@ -162,8 +162,8 @@ class ScaleOutTest {
             String oldLog = viewer.seen().get(0).log();
 
             // What a failover to a replica that missed the last two writes looks like: same log, lower sequence.
-            assertEquals("+OK", redis.command("SET nodecast:seq 3"));
-            assertEquals(":2", redis.command("ZREMRANGEBYSCORE nodecast:log 3 +inf"));
+            assertEquals("+OK", redis.command("SET " + DefaultChannelKeys.SEQ + " 3"));
+            assertEquals(":2", redis.command("ZREMRANGEBYSCORE " + DefaultChannelKeys.LOG + " 3 +inf"));
             a.publish("after");
 
             viewer.awaitCount(6, PATIENCE);

@@ -4,12 +4,12 @@ import io.undertow.server.HttpHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import nodecast.fanout.Broadcaster;
-import nodecast.log.MessageLog;
+import nodecast.log.MessageStore;
 
 /**
  * {@code GET /healthz}: the process answers (liveness). {@code GET /readyz}: it can serve viewers
  * and publishers now (readiness): the log is reachable and this instance hears every change to it
- * (see {@link MessageLog#problem()}), the broadcaster has synced with it, and the server is not
+ * (see {@link MessageStore#problem()}), the broadcaster has synced with it, and the server is not
  * shutting down. A load balancer sends traffic only to ready instances.
  */
 public final class HealthHandler {
@@ -20,11 +20,11 @@ public final class HealthHandler {
         return exchange -> Replies.json(exchange, 200, Map.of("live", true));
     }
 
-    public static HttpHandler ready(MessageLog log, Broadcaster broadcaster) {
+    public static HttpHandler ready(MessageStore store, Broadcaster broadcaster) {
         return exchange -> {
-            String problem = log.problem();
+            String problem = store.problem();
             Map<String, Object> state = new LinkedHashMap<>();
-            state.put("log", log.describe());
+            state.put("log", store.describe());
             if (problem != null) {
                 state.put("problem", problem);
             }

@@ -87,16 +87,7 @@ public final class MemoryMessageLog implements MessageLog {
     }
 
     @Override
-    public String problem() {
-        return null;
-    }
-
-    @Override
-    public String describe() {
-        return "in-memory message log (messages are lost when the server stops)";
-    }
-
-    @Override
-    public void close() {
+    public synchronized void close() {
+        listener = NO_LISTENER;
     }
 }

@@ -1,8 +1,8 @@
 package nodecast.log;
 
 /**
- * The ordered, shared record of every message. Ids are zero-based, assigned atomically in
- * publish order and never reused, not even after {@link #clear()}.
+ * The ordered, shared record of every message of one channel. Ids are zero-based, assigned
+ * atomically in publish order and never reused, not even after {@link #clear()}.
  *
  * <p>{@link #append}, {@link #since} and {@link #clear} may block (Redis);
  * never call them on an IO thread.
@@ -49,12 +49,7 @@ public interface MessageLog extends AutoCloseable {
     /** Empties the log; the id sequence carries on. */
     void clear();
 
-    /** Why the log cannot serve this instance now (unreachable, or deaf to other instances), or null when it can. */
-    String problem();
-
-    /** For the start-up log line. */
-    String describe();
-
+    /** Stops feeding the listener; the log itself (and the store it is in) lives on. */
     @Override
     void close();
 }

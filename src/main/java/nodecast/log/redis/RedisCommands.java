@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import nodecast.log.ChannelName;
 import nodecast.log.Json;
 import nodecast.log.LogSlice;
 import nodecast.log.LogUnavailableException;
@@ -31,14 +32,10 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * The log's commands: one Lua script per change, so each is atomic, and each change is published
- * by the script itself on {@link #EVENTS}, so every instance hears of every change in commit order.
- *
- * <p>Keys: {@code nodecast:seq} (the next id), {@code nodecast:log} (a sorted set of message JSON
- * scored by id, so reading from an id is O(log n + k)), {@code nodecast:log-id} (a random name for
- * this log, made anew whenever the sequence is, so viewers can tell when the ids they hold belong
- * to a log that is gone), and {@code nodecast:idem} with {@code nodecast:idem-order} (the
- * idempotency keys of the last keyed publishes, with the message each stored).
+ * The logs' commands: one Lua script per change, so each is atomic, and each change is published
+ * by the script itself on its channel's partition ({@link RedisKeys}), so every instance hears of
+ * every change in commit order. An event is {@code CHANNEL LOG-ID BODY}: the body is the message
+ * JSON, {@code clear NEXT-ID} or {@code renewed}.
  *
  * <p>A failure is reported as {@link LogUnavailableException} when the command never reached
  * Redis or Redis refused it, and as {@link UncertainWriteException} when a write was sent but its
@@ -46,10 +43,11 @@ import redis.clients.jedis.util.JedisURIHelper;
  */
 final class RedisCommands implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisCommands.class);
-    static final String EVENTS = "nodecast:events";
-    private static final List<String> KEYS = List.of("nodecast:seq", "nodecast:log", "nodecast:log-id", "nodecast:idem", "nodecast:idem-order");
 
-    /** Opens the log if it has no sequence yet; returns the log id. ARGV[1] is always a fresh log id. */
+    /**
+     * Opens the log if it has no sequence yet; returns the log id. KEYS: seq, log, log-id, idem,
+     * idem-order; ARGV[1] is always a fresh log id, ARGV[2] the events channel, ARGV[3] the channel name.
+     */
     private static final String OPEN = """
             local function open()
               if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -59,66 +57,82 @@ final class RedisCommands implements AutoCloseable {
               end
               return redis.call('GET', KEYS[3])
             end
+            local function publish(logId, body)
+              redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. logId .. ' ' .. body)
+            end
             """;
 
     /**
-     * ARGV: fresh log id, text as a JSON string, time, max messages, idempotency key ("" for none).
+     * ARGV[4..]: text as a JSON string, time, max messages, idempotency key ("" for none).
      * Returns {log id, id}, or {log id, id, json} when the key was used already and nothing was stored.
      */
     private static final String APPEND = OPEN + """
             local logId = open()
-            if ARGV[5] ~= '' then
-              local earlier = redis.call('HGET', KEYS[4], ARGV[5])
+            if ARGV[7] ~= '' then
+              local earlier = redis.call('HGET', KEYS[4], ARGV[7])
               if earlier then return {logId, tonumber(string.match(earlier, '^{"id":(%d+)')), earlier} end
             end
             local id = redis.call('INCR', KEYS[1]) - 1
-            local json = '{"id":' .. string.format('%d', id) .. ',"text":' .. ARGV[2] .. ',"time":"' .. ARGV[3] .. '"}'
+            local json = '{"id":' .. string.format('%d', id) .. ',"text":' .. ARGV[4] .. ',"time":"' .. ARGV[5] .. '"}'
             redis.call('ZADD', KEYS[2], id, json)
-            local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+            local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
             if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1) end
-            if ARGV[5] ~= '' then
-              redis.call('HSET', KEYS[4], ARGV[5], json)
-              if redis.call('RPUSH', KEYS[5], ARGV[5]) > tonumber(ARGV[4]) then
+            if ARGV[7] ~= '' then
+              redis.call('HSET', KEYS[4], ARGV[7], json)
+              if redis.call('RPUSH', KEYS[5], ARGV[7]) > tonumber(ARGV[6]) then
                 redis.call('HDEL', KEYS[4], redis.call('LPOP', KEYS[5]))
               end
             end
-            redis.call('PUBLISH', '$EVENTS', logId .. ' ' .. json)
+            publish(logId, json)
             return {logId, id}
-            """.replace("$EVENTS", EVENTS);
+            """;
 
-    /** ARGV: fresh log id, from (or "" for the newest), limit. Returns {log id, next id, json...}. */
+    /** ARGV[4..]: from (or "" for the newest), limit. Returns {log id, next id, json...}. */
     private static final String READ = OPEN + """
             local logId = open()
             local nextId = redis.call('GET', KEYS[1])
             local messages
-            if ARGV[2] == '' then
-              messages = redis.call('ZRANGE', KEYS[2], -tonumber(ARGV[3]), -1)
+            if ARGV[4] == '' then
+              messages = redis.call('ZRANGE', KEYS[2], -tonumber(ARGV[5]), -1)
             else
-              messages = redis.call('ZRANGE', KEYS[2], ARGV[2], '+inf', 'BYSCORE', 'LIMIT', 0, ARGV[3])
+              messages = redis.call('ZRANGE', KEYS[2], ARGV[4], '+inf', 'BYSCORE', 'LIMIT', 0, ARGV[5])
             end
             table.insert(messages, 1, nextId)
             table.insert(messages, 1, logId)
             return messages
             """;
 
-    /** ARGV: fresh log id. Returns {log id, next id}: everything below the next id is gone. */
+    /** Returns {log id, next id}: everything below the next id is gone. */
     private static final String CLEAR = OPEN + """
             local logId = open()
             local nextId = redis.call('GET', KEYS[1])
             redis.call('DEL', KEYS[2])
-            redis.call('PUBLISH', '$EVENTS', logId .. ' clear ' .. nextId)
+            publish(logId, 'clear ' .. nextId)
             return {logId, nextId}
-            """.replace("$EVENTS", EVENTS);
+            """;
 
-    /** ARGV: fresh log id, the log id found to have gone back. Replaces it (once, whoever asks first); returns the log id now. */
-    private static final String RENEW = """
-            if redis.call('GET', KEYS[3]) == ARGV[2] then
+    /** ARGV[4]: the log id found to have gone back. Replaces it (once, whoever asks first); returns the log id now. */
+    private static final String RENEW = OPEN + """
+            if redis.call('GET', KEYS[3]) == ARGV[4] then
               redis.call('SET', KEYS[3], ARGV[1])
             end
             local logId = redis.call('GET', KEYS[3])
-            redis.call('PUBLISH', '$EVENTS', logId .. ' renewed')
+            publish(logId, 'renewed')
             return logId
-            """.replace("$EVENTS", EVENTS);
+            """;
+
+    /**
+     * Moves a log kept in the layout before channels ({@code nodecast:seq}, {@code nodecast:log},
+     * ...: KEYS[6..10]) to KEYS[1..5], unless the new keys exist already. Returns 1 if it moved one.
+     */
+    private static final String MOVE_OLD_LAYOUT = """
+            if redis.call('EXISTS', KEYS[6]) == 0 or redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            for i = 1, 5 do
+              if redis.call('EXISTS', KEYS[i + 5]) == 1 then redis.call('RENAME', KEYS[i + 5], KEYS[i]) end
+            end
+            return 1
+            """;
+    private static final List<String> OLD_LAYOUT = List.of("nodecast:seq", "nodecast:log", "nodecast:log-id", "nodecast:idem", "nodecast:idem-order");
 
     /** What an APPEND did; {@code replayed} when its idempotency key was used already. */
     record AppendResult(String logId, Message message, boolean replayed) {
@@ -137,6 +151,7 @@ final class RedisCommands implements AutoCloseable {
     private final JedisClientConfig sentinelConfig;
     private final UnifiedJedis redis;
     private final Metrics metrics;
+    private final RedisKeys keys;
     private final AtomicBoolean reachable = new AtomicBoolean(true);
     private volatile boolean closed;
 
@@ -145,8 +160,9 @@ final class RedisCommands implements AutoCloseable {
      * {@code redis-sentinel://[user:password@]host:port[,host:port]/mastername} for a master
      * that Sentinel fails over.
      */
-    RedisCommands(URI uri, Metrics metrics) {
+    RedisCommands(URI uri, RedisKeys keys, Metrics metrics) {
         this.metrics = metrics;
+        this.keys = keys;
         boolean sentinel = "redis-sentinel".equals(uri.getScheme());
         this.clientConfig = DefaultJedisClientConfig.builder()
                 .user(JedisURIHelper.getUser(uri))
@@ -180,8 +196,8 @@ final class RedisCommands implements AutoCloseable {
         }
     }
 
-    AppendResult append(String text, String time, int maxMessages, String idempotencyKey) {
-        List<?> result = (List<?>) run(APPEND, true, Json.write(text), time, Integer.toString(maxMessages),
+    AppendResult append(ChannelName channel, String text, String time, int maxMessages, String idempotencyKey) {
+        List<?> result = (List<?>) run(APPEND, channel, true, Json.write(text), time, Integer.toString(maxMessages),
                 idempotencyKey == null ? "" : idempotencyKey);
         String logId = text(result.get(0));
         if (result.size() == 3) {
@@ -190,24 +206,37 @@ final class RedisCommands implements AutoCloseable {
         return new AppendResult(logId, new Message(number(result.get(1)), text, time), false);
     }
 
-    ClearResult clear() {
-        List<?> result = (List<?>) run(CLEAR, true);
+    ClearResult clear(ChannelName channel) {
+        List<?> result = (List<?>) run(CLEAR, channel, true);
         return new ClearResult(text(result.get(0)), number(result.get(1)));
     }
 
-    /** At most {@code limit} messages from id {@code from} on. */
-    LogSlice since(long from, int limit) {
-        return read(Long.toString(from), limit);
+    /** At most {@code limit} messages of {@code channel} from id {@code from} on. */
+    LogSlice since(ChannelName channel, long from, int limit) {
+        return read(channel, Long.toString(from), limit);
     }
 
-    /** The newest {@code limit} messages. */
-    LogSlice newest(int limit) {
-        return read("", limit);
+    /** The newest {@code limit} messages of {@code channel}. */
+    LogSlice newest(ChannelName channel, int limit) {
+        return read(channel, "", limit);
     }
 
-    /** Replaces the log id {@code goneBack} with a fresh one (if no instance did yet); returns the log id now. */
-    String renew(String goneBack) {
-        return text(run(RENEW, true, goneBack));
+    /** Replaces {@code channel}'s log id {@code goneBack} with a fresh one (if no instance did yet); returns the log id now. */
+    String renew(ChannelName channel, String goneBack) {
+        return text(run(RENEW, channel, true, goneBack));
+    }
+
+    /** Moves a log kept before channels existed to channel {@code channel}; true if there was one to move. */
+    boolean moveOldLayout(ChannelName channel) {
+        List<String> both = new ArrayList<>(keys.of(channel));
+        both.addAll(OLD_LAYOUT);
+        try {
+            Object moved = redis.eval(MOVE_OLD_LAYOUT, both, List.of());
+            markReachable(true, null);
+            return number(moved) == 1;
+        } catch (JedisException e) {
+            throw unavailable(e, true);
+        }
     }
 
     /** Publishes on {@code channel}: the heartbeat an instance must hear on its own subscription. */
@@ -220,8 +249,8 @@ final class RedisCommands implements AutoCloseable {
         }
     }
 
-    private LogSlice read(String from, int limit) {
-        List<?> result = (List<?>) run(READ, false, from, Integer.toString(limit));
+    private LogSlice read(ChannelName channel, String from, int limit) {
+        List<?> result = (List<?>) run(READ, channel, false, from, Integer.toString(limit));
         List<Message> messages = new ArrayList<>(result.size() - 2);
         for (Object json : result.subList(2, result.size())) {
             messages.add(Message.fromJson(text(json)));
@@ -229,12 +258,13 @@ final class RedisCommands implements AutoCloseable {
         return new LogSlice(text(result.get(0)), number(result.get(1)), messages);
     }
 
-    /** Runs a script with a fresh log id as ARGV[1]. */
-    private Object run(String script, boolean write, String... args) {
-        List<String> argv = new ArrayList<>(List.of(UUID.randomUUID().toString()));
+    /** Runs a script on {@code channel}'s keys with ARGV: a fresh log id, its events channel, its name, then {@code args}. */
+    private Object run(String script, ChannelName channel, boolean write, String... args) {
+        List<String> argv = new ArrayList<>(List.of(UUID.randomUUID().toString(), keys.events(channel), channel.value()));
         argv.addAll(List.of(args));
+        List<String> channelKeys = keys.of(channel);
         try {
-            Object result = masterName != null && write ? evalReplicated(script, argv) : redis.eval(script, KEYS, argv);
+            Object result = masterName != null && write ? evalReplicated(script, channelKeys, argv) : redis.eval(script, channelKeys, argv);
             markReachable(true, null);
             return result;
         } catch (JedisException e) {
@@ -250,10 +280,10 @@ final class RedisCommands implements AutoCloseable {
      * out the message is stored and already sent to viewers, so it is acknowledged all the same.
      * Reads never wait.
      */
-    private Object evalReplicated(String script, List<String> argv) {
+    private Object evalReplicated(String script, List<String> channelKeys, List<String> argv) {
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            Response<Object> result = pipeline.eval(script, KEYS, argv);
-            Response<Long> replicas = pipeline.waitReplicas(KEYS.get(0), 1, 1_000);
+            Response<Object> result = pipeline.eval(script, channelKeys, argv);
+            Response<Long> replicas = pipeline.waitReplicas(channelKeys.get(0), 1, 1_000);
             pipeline.sync();
             Object value = result.get();
             if (replicas.get() < 1) {

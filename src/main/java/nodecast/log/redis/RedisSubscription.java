@@ -1,6 +1,8 @@
 package nodecast.log.redis;
 
 import com.google.gson.JsonParseException;
+import java.util.Arrays;
+import nodecast.log.ChannelName;
 import nodecast.log.LogUnavailableException;
 import nodecast.log.Message;
 import nodecast.metrics.Metrics;
@@ -10,7 +12,7 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * This instance's one Redis subscription, on a thread of its own: it hears every change any
- * instance commits (on {@link RedisCommands#EVENTS}, in commit order) and this instance's own
+ * instance commits (on each partition's event channel, in commit order) and this instance's own
  * heartbeat, and tells the sync of each, of being subscribed and of losing the subscription.
  * It holds no state of the log: what an event means is the sync's to decide.
  */
@@ -19,6 +21,7 @@ final class RedisSubscription implements AutoCloseable {
     private static final String RENEWED = "renewed";
 
     private final RedisCommands commands;
+    private final RedisKeys keys;
     private final RedisSync sync;
     private final Metrics metrics;
     private final Thread thread;
@@ -26,8 +29,9 @@ final class RedisSubscription implements AutoCloseable {
     private volatile Jedis connection;
     private volatile boolean closed;
 
-    RedisSubscription(RedisCommands commands, RedisSync sync, Metrics metrics) {
+    RedisSubscription(RedisCommands commands, RedisKeys keys, RedisSync sync, Metrics metrics) {
         this.commands = commands;
+        this.keys = keys;
         this.sync = sync;
         this.metrics = metrics;
         this.thread = new Thread(this::subscribeUntilClosed, "nodecast-redis-subscriber");
@@ -60,7 +64,9 @@ final class RedisSubscription implements AutoCloseable {
             try (Jedis subscribed = new Jedis(commands.subscriptionAddress(), commands.clientConfig())) {
                 connection = subscribed;
                 if (!closed) {
-                    subscribed.subscribe(events, RedisCommands.EVENTS, sync.beatChannel());
+                    String[] channels = Arrays.copyOf(keys.allEvents(), RedisKeys.PARTITIONS + 1);
+                    channels[RedisKeys.PARTITIONS] = sync.beatChannel();
+                    subscribed.subscribe(events, channels);
                 }
             } catch (JedisException | LogUnavailableException e) {
                 reason = e.getMessage();
@@ -90,7 +96,7 @@ final class RedisSubscription implements AutoCloseable {
 
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
-            if (subscribedChannels == 2) {
+            if (subscribedChannels == RedisKeys.PARTITIONS + 1) {
                 // Subscribed first, read second: whatever is committed after the sync's read arrives here.
                 subscribed = true;
                 sync.post(new RedisSync.Subscribed());
@@ -98,27 +104,34 @@ final class RedisSubscription implements AutoCloseable {
         }
 
         @Override
-        public void onMessage(String channel, String event) {
-            if (!channel.equals(RedisCommands.EVENTS)) {
+        public void onMessage(String pubsubChannel, String event) {
+            if (pubsubChannel.equals(sync.beatChannel())) {
                 sync.post(new RedisSync.HeardBeat());
                 return;
             }
-            int space = event.indexOf(' ');
-            String logId = space < 0 ? "" : event.substring(0, space);
-            String body = event.substring(space + 1);
+            // CHANNEL LOG-ID BODY: neither a channel name nor a log id holds a space.
+            String[] parts = event.split(" ", 3);
+            ChannelName channel;
+            try {
+                channel = new ChannelName(parts[0]);
+            } catch (IllegalArgumentException e) {
+                sync.post(new RedisSync.HeardGarbled(null, event));
+                return;
+            }
+            String body = parts.length == 3 ? parts[2] : "";
             try {
                 Message message = body.startsWith("{") ? Message.fromJson(body) : null;
                 if (message != null && message.text() != null && message.time() != null) {
-                    sync.post(new RedisSync.HeardMessage(logId, message));
+                    sync.post(new RedisSync.HeardMessage(channel, parts[1], message));
                 } else if (body.startsWith(CLEARED)) {
-                    sync.post(new RedisSync.HeardClear(logId, Long.parseLong(body.substring(CLEARED.length()))));
+                    sync.post(new RedisSync.HeardClear(channel, parts[1], Long.parseLong(body.substring(CLEARED.length()))));
                 } else if (body.equals(RENEWED)) {
-                    sync.post(new RedisSync.HeardRenewal(logId));
+                    sync.post(new RedisSync.HeardRenewal(channel, parts[1]));
                 } else {
-                    sync.post(new RedisSync.HeardGarbled(event));
+                    sync.post(new RedisSync.HeardGarbled(channel, event));
                 }
             } catch (JsonParseException | NumberFormatException e) {
-                sync.post(new RedisSync.HeardGarbled(event));
+                sync.post(new RedisSync.HeardGarbled(channel, event));
             }
         }
     }

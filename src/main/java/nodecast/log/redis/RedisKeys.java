@@ -1,0 +1,64 @@
+package nodecast.log.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.CRC32;
+import nodecast.log.ChannelName;
+
+/**
+ * Where everything lives in Redis, under one prefix so deployments can share a Redis. Channels are
+ * spread over a fixed number of partitions: a partition's name is the hash tag of its channels'
+ * keys and of its event channel, so every script touches one slot (one node of a cluster), and an
+ * instance holds one subscription per partition, however many channels there are.
+ *
+ * <pre>
+ *   PREFIX:{pN}:c:NAME:seq         the next id of channel NAME
+ *   PREFIX:{pN}:c:NAME:log         its messages: a sorted set of JSON scored by id
+ *   PREFIX:{pN}:c:NAME:log-id      the random name of its log, made anew whenever the sequence is
+ *   PREFIX:{pN}:c:NAME:idem        idempotency key to the message first stored under it
+ *   PREFIX:{pN}:c:NAME:idem-order  those keys, oldest first
+ *   PREFIX:{pN}:events             every change to partition N's channels, in commit order
+ *   PREFIX:beat:INSTANCE           one instance's heartbeat, heard only by itself
+ * </pre>
+ */
+final class RedisKeys {
+    static final int PARTITIONS = 64;
+
+    private final String prefix;
+
+    RedisKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** The keys of {@code channel}'s scripts: seq, log, log-id, idem, idem-order. */
+    List<String> of(ChannelName channel) {
+        String base = partitionTag(channel) + ":c:" + channel.value() + ":";
+        return List.of(base + "seq", base + "log", base + "log-id", base + "idem", base + "idem-order");
+    }
+
+    /** The channel every change to {@code channel} is published on. */
+    String events(ChannelName channel) {
+        return partitionTag(channel) + ":events";
+    }
+
+    /** Every partition's event channel: what one instance subscribes to. */
+    String[] allEvents() {
+        String[] channels = new String[PARTITIONS];
+        for (int p = 0; p < PARTITIONS; p++) {
+            channels[p] = prefix + ":{p" + p + "}:events";
+        }
+        return channels;
+    }
+
+    String newBeatChannel() {
+        return prefix + ":beat:" + UUID.randomUUID();
+    }
+
+    /** CRC32, not hashCode: every instance, on every JVM, must put a channel in the same partition. */
+    private String partitionTag(ChannelName channel) {
+        CRC32 crc = new CRC32();
+        crc.update(channel.value().getBytes(StandardCharsets.UTF_8));
+        return prefix + ":{p" + crc.getValue() % PARTITIONS + "}";
+    }
+}

@@ -1,0 +1,84 @@
+package nodecast.log.redis;
+
+import java.net.URI;
+import java.time.Clock;
+import nodecast.log.ChannelName;
+import nodecast.log.MessageLog;
+import nodecast.log.MessageStore;
+import nodecast.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every channel's log in Redis, shared by every nodecast instance pointed at it: the commands
+ * ({@link RedisCommands}), the one subscription that hears every instance's changes
+ * ({@link RedisSubscription}) and the sync that turns both into one ordered story per channel
+ * ({@link RedisSync}). All Redis code lives in this package.
+ */
+public final class RedisMessageStore implements MessageStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisMessageStore.class);
+
+    private final RedisCommands commands;
+    private final RedisSync sync;
+    private final RedisSubscription subscription;
+    private final Clock clock;
+    private final Metrics metrics;
+    private final int maxMessages;
+
+    public RedisMessageStore(URI uri, String prefix, int maxMessages, Clock clock, Metrics metrics) {
+        this(uri, prefix, maxMessages, clock, metrics, RedisSync.Timings.DEFAULT);
+    }
+
+    public RedisMessageStore(URI uri, String prefix, int maxMessages, Clock clock, Metrics metrics, RedisSync.Timings timings) {
+        RedisKeys keys = new RedisKeys(prefix);
+        this.maxMessages = maxMessages;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.commands = new RedisCommands(uri, keys, metrics);
+        this.sync = new RedisSync(commands, keys.newBeatChannel(), maxMessages, metrics, timings, System::nanoTime);
+        this.subscription = new RedisSubscription(commands, keys, sync, metrics);
+        moveOldLayout();
+        sync.start(subscription::reconnect);
+        subscription.start();
+    }
+
+    /** A Redis that holds a log from before channels keeps serving it, as channel {@code default}, with its ids and log id. */
+    private void moveOldLayout() {
+        try {
+            if (commands.moveOldLayout(ChannelName.DEFAULT)) {
+                LOG.info("moved the log kept before channels (nodecast:seq, nodecast:log, ...) to channel '{}'", ChannelName.DEFAULT);
+            }
+        } catch (RuntimeException e) {
+            // Redis is away at start-up: the log is moved at the next start, and nothing was written meanwhile.
+            LOG.warn("could not check Redis for a log kept before channels: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public MessageLog channel(ChannelName channel) {
+        return new RedisMessageLog(channel, commands, sync, clock, metrics, maxMessages);
+    }
+
+    @Override
+    public String problem() {
+        if (!commands.isReachable()) {
+            return "Redis (" + commands.where() + ") is unreachable";
+        }
+        if (sync.phase() != RedisSync.Phase.HEARING) {
+            return "not subscribed to Redis (" + commands.where() + "): this instance would not hear other instances' messages";
+        }
+        return null;
+    }
+
+    @Override
+    public String describe() {
+        return "Redis message log (" + commands.where() + ")";
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+        sync.close();
+        commands.close();
+    }
+}
