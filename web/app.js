@@ -64,10 +64,22 @@
     if (logId !== null) {
       query.log = logId;
     }
-    $.ajax({ url: '/wait', data: query, dataType: 'json', timeout: REQUEST_TIMEOUT_MS })
+    // Relative: the page at /c/NAME/ follows channel NAME, the one at / channel "default".
+    $.ajax({ url: 'wait', data: query, dataType: 'json', timeout: REQUEST_TIMEOUT_MS })
       .then(received, failed)
       .then(function (delay) { window.setTimeout(poll, delay); });
   }
 
-  $(poll);
+  // The channel this page shows: NAME from /c/NAME/, else "default".
+  function channelName() {
+    var match = /^\/c\/([^\/]+)\//.exec(window.location.pathname);
+    return match ? decodeURIComponent(match[1]) : 'default';
+  }
+
+  $(function () {
+    var channel = channelName();
+    $('#channel').text(channel === 'default' ? '' : '· ' + channel);
+    document.title = channel === 'default' ? 'nodecast' : channel + ' · nodecast';
+    poll();
+  });
 }(jQuery));

@@ -18,7 +18,8 @@ import nodecast.publish.ClientAddress;
  * of {@link Builder}, and {@code --help} shows them from there. Each flag can also be set by an
  * environment variable; a flag wins over its variable.
  */
-record Config(String host, int port, URI redis, String redisPrefix, Duration waitTimeout, int maxMessages, int maxMessageLength,
+record Config(String host, int port, URI redis, String redisPrefix, Duration waitTimeout, int maxMessages, int maxChannels,
+        Duration channelIdle, int maxMessageLength,
         String publishKey, boolean openPublishing, int maxBodyBytes, int maxHeaderBytes, int maxWaiters,
         int publishRate, String corsOrigin, int adminPort, Set<String> trustedProxies) {
 
@@ -34,6 +35,7 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
 
     Builder toBuilder() {
         return builder().host(host).port(port).redis(redis).redisPrefix(redisPrefix).waitTimeout(waitTimeout).maxMessages(maxMessages)
+                .maxChannels(maxChannels).channelIdle(channelIdle)
                 .maxMessageLength(maxMessageLength).publishKey(publishKey).openPublishing(openPublishing)
                 .maxBodyBytes(maxBodyBytes).maxHeaderBytes(maxHeaderBytes).maxWaiters(maxWaiters)
                 .publishRate(publishRate).corsOrigin(corsOrigin).adminPort(adminPort).trustedProxies(trustedProxies);
@@ -50,6 +52,8 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
         private String redisPrefix = "nodecast";
         private Duration waitTimeout = Duration.ofSeconds(10);
         private int maxMessages = 10_000;
+        private int maxChannels = 10_000;
+        private Duration channelIdle = Duration.ofSeconds(60);
         private int maxMessageLength = 2_000;
         private String publishKey = null;
         private boolean openPublishing = false;
@@ -92,6 +96,16 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
 
         Builder maxMessages(int maxMessages) {
             this.maxMessages = maxMessages;
+            return this;
+        }
+
+        Builder maxChannels(int maxChannels) {
+            this.maxChannels = maxChannels;
+            return this;
+        }
+
+        Builder channelIdle(Duration channelIdle) {
+            this.channelIdle = channelIdle;
             return this;
         }
 
@@ -149,7 +163,7 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
         }
 
         Config build() {
-            return new Config(host, port, redis, redisPrefix, waitTimeout, maxMessages, maxMessageLength, publishKey, openPublishing,
+            return new Config(host, port, redis, redisPrefix, waitTimeout, maxMessages, maxChannels, channelIdle, maxMessageLength, publishKey, openPublishing,
                     maxBodyBytes, maxHeaderBytes, maxWaiters, publishRate, corsOrigin, adminPort, trustedProxies);
         }
     }
@@ -205,9 +219,15 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
                     Config::redisPrefix, Builder::redisPrefix, Config::redisPrefix),
             new Option<>("--wait-timeout", "NODECAST_WAIT_TIMEOUT", "SECONDS",
                     "how long /wait holds a request before answering []; fractions allowed, at most 60",
-                    Config::seconds, Builder::waitTimeout, c -> inSeconds(c.waitTimeout())),
+                    v -> seconds(v, 60), Builder::waitTimeout, c -> inSeconds(c.waitTimeout())),
             new Option<>("--max-messages", "NODECAST_MAX_MESSAGES", "N", "messages kept in the log; older ones are dropped",
                     v -> wholeNumber(v, 1, 1_000_000), Builder::maxMessages, Config::maxMessages),
+            new Option<>("--max-channels", "NODECAST_MAX_CHANNELS", "N",
+                    "with the in-memory log, the most channels kept; a publish or viewer that would make one more gets 503",
+                    v -> wholeNumber(v, 1, 10_000_000), Builder::maxChannels, Config::maxChannels),
+            new Option<>("--channel-idle", "NODECAST_CHANNEL_IDLE", "SECONDS",
+                    "drop a channel's copy in this instance's memory once no viewer asked for it for this long (its log stays)",
+                    v -> seconds(v, 3_600), Builder::channelIdle, c -> inSeconds(c.channelIdle())),
             new Option<>("--max-message-length", "NODECAST_MAX_MESSAGE_LENGTH", "N", "longest message accepted, in characters",
                     v -> wholeNumber(v, 1, 100_000), Builder::maxMessageLength, Config::maxMessageLength),
             new Option<>("--publish-key", "NODECAST_PUBLISH_KEY", "KEY", "key publishers must give",
@@ -339,15 +359,16 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
         return Integer.parseInt(text);
     }
 
-    private static Duration seconds(String text) {
-        if (!text.matches("[0-9]{1,3}(\\.[0-9]{1,3})?")) {
-            throw new IllegalArgumentException("must be a number of seconds, more than 0 and at most 60");
+    private static Duration seconds(String text, int most) {
+        String expected = "must be a number of seconds, more than 0 and at most " + most;
+        if (!text.matches("[0-9]{1,4}(\\.[0-9]{1,3})?")) {
+            throw new IllegalArgumentException(expected);
         }
-        Duration timeout = Duration.ofMillis(Math.round(Double.parseDouble(text) * 1000));
-        if (timeout.isZero() || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
-            throw new IllegalArgumentException("must be a number of seconds, more than 0 and at most 60");
+        Duration duration = Duration.ofMillis(Math.round(Double.parseDouble(text) * 1000));
+        if (duration.isZero() || duration.compareTo(Duration.ofSeconds(most)) > 0) {
+            throw new IllegalArgumentException(expected);
         }
-        return timeout;
+        return duration;
     }
 
     private static URI redisUri(String text) {

@@ -9,12 +9,17 @@ import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
 import io.undertow.util.Headers;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import nodecast.fanout.Broadcaster;
+import nodecast.fanout.Channels;
+import nodecast.http.ChannelRouter;
 import nodecast.http.Cors;
 import nodecast.http.HealthHandler;
 import nodecast.http.MethodFilter;
@@ -25,7 +30,6 @@ import nodecast.http.WaitHandler;
 import nodecast.http.WaitTimer;
 import nodecast.log.ChannelName;
 import nodecast.log.MemoryMessageStore;
-import nodecast.log.MessageLog;
 import nodecast.log.MessageStore;
 import nodecast.log.redis.RedisMessageStore;
 import nodecast.metrics.Metrics;
@@ -54,9 +58,8 @@ final class NodecastServer implements AutoCloseable {
     static final int BATCH_LIMIT = 1_000;
 
     private final MessageStore store;
-    private final MessageLog log;
     private final XnioWorker worker;
-    private final Broadcaster broadcaster;
+    private final Channels channels;
     private final Undertow undertow;
     /** Serves health and metrics when {@code --admin-port} is set; else null. */
     private final Undertow admin;
@@ -65,9 +68,8 @@ final class NodecastServer implements AutoCloseable {
     private NodecastServer(Config config, Clock clock, WaitTimer waitTimer) throws IOException {
         Metrics metrics = new Metrics();
         store = config.redis() == null
-                ? new MemoryMessageStore(config.maxMessages(), clock)
+                ? new MemoryMessageStore(config.maxMessages(), config.maxChannels(), clock)
                 : new RedisMessageStore(config.redis(), config.redisPrefix(), config.maxMessages(), clock, metrics);
-        log = store.channel(ChannelName.DEFAULT);
         int cores = Runtime.getRuntime().availableProcessors();
         worker = Xnio.getInstance().createWorker(OptionMap.builder()
                 .set(Options.WORKER_IO_THREADS, cores)
@@ -76,8 +78,8 @@ final class NodecastServer implements AutoCloseable {
                 .set(Options.WORKER_TASK_MAX_THREADS, 8 * cores)
                 .set(Options.TCP_NODELAY, true)
                 .getMap());
-        broadcaster = new Broadcaster(log, worker, metrics, config.maxMessages(), BATCH_LIMIT);
-        metrics.watchParked(broadcaster::parkedCount);
+        channels = new Channels(store, worker, metrics, config.maxMessages(), BATCH_LIMIT, config.channelIdle(), System::nanoTime);
+        metrics.watchParked(channels::parkedCount);
 
         generatedKey = config.openPublishing() || config.publishKey() != null ? null : PublisherKey.generate();
         PublisherKey key = config.openPublishing() ? PublisherKey.open()
@@ -88,18 +90,28 @@ final class NodecastServer implements AutoCloseable {
         PublishGate gate = new PublishGate(key, allowance, new ClientAddress(config.trustedProxies()), new BodyReader(config.maxBodyBytes()), refusals);
         ClassLoader classes = NodecastServer.class.getClassLoader();
 
+        // Every endpoint of a channel: under /c/NAME/ for any channel, and unprefixed for channel "default".
+        Map<String, HttpHandler> endpoints = Map.of(
+                "", MethodFilter.getOrHead(page(classes)),
+                "wait", Cors.readableFrom(config.corsOrigin(),
+                        MethodFilter.get(new WaitHandler(channels, metrics, waitTimer, config.waitTimeout(), config.maxWaiters()))),
+                "since", Cors.readableFrom(config.corsOrigin(), MethodFilter.get(new SinceHandler(channels, metrics))),
+                "message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200,
+                        form.render(FormPage.Notice.NONE, exchange.getQueryParameters().getOrDefault("key", new ArrayDeque<>()).peekFirst()))),
+                "submit-message", MethodFilter.post(new SubmitHandler(channels, gate, refusals, form, metrics, config.maxMessageLength())),
+                "clear-messages", MethodFilter.post(new ClearHandler(channels, gate, refusals, form)));
         PathHandler routes = Handlers.path(staticFiles(classes, "web/"))
-                .addExactPath("/wait", Cors.readableFrom(config.corsOrigin(),
-                        MethodFilter.get(new WaitHandler(broadcaster, metrics, waitTimer, config.waitTimeout(), config.maxWaiters()))))
-                .addExactPath("/since", Cors.readableFrom(config.corsOrigin(), MethodFilter.get(new SinceHandler(broadcaster, metrics))))
-                .addExactPath("/message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200,
-                        form.render(FormPage.Notice.NONE, exchange.getQueryParameters().getOrDefault("key", new ArrayDeque<>()).peekFirst()))))
-                .addExactPath("/submit-message", MethodFilter.post(new SubmitHandler(log, gate, refusals, form, metrics, config.maxMessageLength())))
-                .addExactPath("/clear-messages", MethodFilter.post(new ClearHandler(log, gate, refusals, form)))
+                .addPrefixPath("/c", new ChannelRouter(endpoints))
                 .addPrefixPath("/webjars", staticFiles(classes, "META-INF/resources/webjars/"));
+        // Unprefixed, the page is the static index.html, as are the other files.
+        endpoints.forEach((path, endpoint) -> {
+            if (!path.isEmpty()) {
+                routes.addExactPath("/" + path, endpoint);
+            }
+        });
         PathHandler operations = config.adminPort() == Config.NO_ADMIN_PORT ? routes : Handlers.path();
         operations.addExactPath("/healthz", MethodFilter.get(HealthHandler.live()))
-                .addExactPath("/readyz", MethodFilter.get(HealthHandler.ready(store, broadcaster)))
+                .addExactPath("/readyz", MethodFilter.get(HealthHandler.ready(store, channels)))
                 .addExactPath("/metrics", MethodFilter.get(exchange -> {
                     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     exchange.getResponseSender().send(metrics.scrape());
@@ -138,8 +150,8 @@ final class NodecastServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // The log feeds the broadcaster before the first request can reach either.
-        server.log.start(server.broadcaster);
+        // The default channel is taken up before the first request: readiness waits for its first sync.
+        server.channels.broadcaster(ChannelName.DEFAULT);
         try {
             server.undertow.start();
             if (server.admin != null) {
@@ -170,11 +182,19 @@ final class NodecastServer implements AutoCloseable {
         HttpHandler secured = SecurityHeaders.around(MethodFilter.servedOnly(next));
         return exchange -> {
             exchange.addExchangeCompleteListener(metrics.refusals);
-            if (broadcaster.isClosing()) {
+            if (channels.isClosing()) {
                 exchange.setPersistent(false);
             }
             secured.handleRequest(exchange);
         };
+    }
+
+    /** The broadcast page, the same for every channel: its links are relative, and it reads its channel from its address. */
+    private static HttpHandler page(ClassLoader classes) throws IOException {
+        try (InputStream in = classes.getResourceAsStream("web/index.html")) {
+            String html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return exchange -> Replies.html(exchange, 200, html);
+        }
     }
 
     private static HttpHandler staticFiles(ClassLoader classes, String prefix) {
@@ -191,8 +211,13 @@ final class NodecastServer implements AutoCloseable {
         return ((InetSocketAddress) admin.getListenerInfo().get(0).getAddress()).getPort();
     }
 
+    /** The broadcaster of channel {@code default}, taking it up if need be. */
     Broadcaster broadcaster() {
-        return broadcaster;
+        return channels.broadcaster(ChannelName.DEFAULT);
+    }
+
+    Channels channels() {
+        return channels;
     }
 
     /**
@@ -202,7 +227,7 @@ final class NodecastServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        broadcaster.releaseAll();
+        channels.releaseAll();
         undertow.stop();
         if (admin != null) {
             admin.stop();
@@ -216,7 +241,7 @@ final class NodecastServer implements AutoCloseable {
             worker.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        log.close();
+        channels.close();
         store.close();
         LOG.info("nodecast stopped");
     }

@@ -197,6 +197,26 @@ class PageTest {
         }
     }
 
+    @Test
+    void two_tabs_on_two_channels_each_show_only_their_own_and_the_form_publishes_to_its_channel() {
+        try (TestServer server = TestServer.start(null, WAIT_TIMEOUT);
+                Browser news = Browser.open(server.uri("/c/news/"));
+                Browser sports = Browser.open(server.uri("/c/sports/"));
+                Browser publisher = Browser.open(server.uri("/c/news/message-form?key=" + TestServer.KEY))) {
+            news.awaitLive();
+            sports.awaitLive();
+            assertEquals("news · nodecast", news.page.getTitleText());
+
+            assertTrue(publisher.publish("Polls close at eight").contains("Done! Message was assigned ID 0"));
+            server.postJson("/c/sports/submit-message", "text=Kick-off+at+three");
+
+            news.await("the news", () -> news.texts().equals(List.of("Polls close at eight")));
+            sports.await("the sports", () -> sports.texts().equals(List.of("Kick-off at three")));
+            assertEquals("[]", server.get("/since?id=0").body(), "nothing reached channel default");
+            assertEquals(List.of("Polls close at eight"), news.texts(), "no other channel's message showed up");
+        }
+    }
+
     private static URI formUri(TestServer server) {
         return server.uri("/message-form?key=" + TestServer.KEY);
     }

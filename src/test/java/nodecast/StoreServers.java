@@ -25,19 +25,30 @@ final class StoreServers implements AutoCloseable {
     }
 
     private TestServer start(Store store, Function<URI, TestServer> starter) {
-        URI redisUri = null;
-        if (store == Store.REDIS) {
-            if (redis == null) {
-                redis = RedisProcess.start();
-            }
-            if (!redis.command("FLUSHALL").equals("+OK")) {
-                throw new IllegalStateException("cannot empty the test Redis");
-            }
-            redisUri = redis.uri();
-        }
-        TestServer server = starter.apply(redisUri);
+        return started(starter.apply(store == Store.REDIS ? freshRedisUri() : null));
+    }
+
+    /** Stops {@code server} with the others after the test. */
+    TestServer started(TestServer server) {
         started.add(server);
         return server;
+    }
+
+    /** The shared redis-server, emptied: for a test's first server on it. */
+    URI freshRedisUri() {
+        URI uri = redisUri();
+        if (!redis.command("FLUSHALL").equals("+OK")) {
+            throw new IllegalStateException("cannot empty the test Redis");
+        }
+        return uri;
+    }
+
+    /** The shared redis-server as it is: for a second server on what a first one holds. */
+    URI redisUri() {
+        if (redis == null) {
+            redis = RedisProcess.start();
+        }
+        return redis.uri();
     }
 
     void stopServers() {

@@ -22,20 +22,32 @@ final class Viewer implements AutoCloseable {
     }
 
     private final List<URI> instances;
+    /** {@code ""} for channel default, {@code /c/NAME} for another. */
+    private final String channelPath;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Seen> seen = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
-    private Viewer(List<URI> instances) {
+    private Viewer(List<URI> instances, String channelPath) {
         this.instances = instances;
+        this.channelPath = channelPath;
         this.thread = new Thread(this::follow, "viewer");
         thread.setDaemon(true);
     }
 
     /** Starts following; {@code instances} are base URIs like {@code http://127.0.0.1:8000}. */
     static Viewer follow(List<URI> instances) {
-        Viewer viewer = new Viewer(instances);
+        return follow(instances, "");
+    }
+
+    /** Follows channel {@code name} on {@code instances}. */
+    static Viewer followChannel(List<URI> instances, String name) {
+        return follow(instances, "/c/" + name);
+    }
+
+    private static Viewer follow(List<URI> instances, String channelPath) {
+        Viewer viewer = new Viewer(instances, channelPath);
         viewer.thread.start();
         return viewer;
     }
@@ -45,7 +57,7 @@ final class Viewer implements AutoCloseable {
         String log = null;
         int instance = 0;
         while (running.get()) {
-            String query = "/wait?id=" + next + (log == null ? "" : "&log=" + log);
+            String query = channelPath + "/wait?id=" + next + (log == null ? "" : "&log=" + log);
             try {
                 HttpResponse<String> response = http.send(
                         HttpRequest.newBuilder(instances.get(instance).resolve(query)).timeout(Duration.ofSeconds(30)).build(),

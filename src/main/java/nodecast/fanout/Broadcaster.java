@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import nodecast.log.LogSlice;
 import nodecast.log.LogUnavailableException;
 import nodecast.log.Message;
@@ -51,6 +52,7 @@ public final class Broadcaster implements MessageLog.Listener {
     private volatile Batch empty = Batch.of(null, List.of());
     /** {@code parkedAt.size()}, readable without the lock by the admission check of every /wait. */
     private volatile int parkedCount;
+    private final AtomicInteger parkedEverywhere;
     /** False until the log's first sync: until then the tail says nothing about the log. */
     private boolean synced;
     /** Whether the tail holds every message the log keeps, so ids below it need no log read. */
@@ -59,6 +61,12 @@ public final class Broadcaster implements MessageLog.Listener {
     private volatile boolean closing;
 
     public Broadcaster(MessageLog log, Executor blocking, Metrics metrics, int tailCapacity, int batchLimit) {
+        this(log, blocking, metrics, tailCapacity, batchLimit, new AtomicInteger());
+    }
+
+    /** {@code parkedEverywhere}: the waiters parked on every broadcaster that shares it, kept up to date by each. */
+    Broadcaster(MessageLog log, Executor blocking, Metrics metrics, int tailCapacity, int batchLimit, AtomicInteger parkedEverywhere) {
+        this.parkedEverywhere = parkedEverywhere;
         this.log = log;
         this.blocking = blocking;
         this.metrics = metrics;
@@ -156,7 +164,7 @@ public final class Broadcaster implements MessageLog.Listener {
     public void remove(Waiter waiter) {
         synchronized (lock) {
             Long at = parkedAt.remove(waiter);
-            parkedCount = parkedAt.size();
+            countParked();
             if (at != null) {
                 Set<Waiter> bucket = parkedById.get(at);
                 bucket.remove(waiter);
@@ -246,10 +254,17 @@ public final class Broadcaster implements MessageLog.Listener {
         return messages.subList(first, messages.size());
     }
 
+    /** Under the lock, after {@code parkedAt} changed. */
+    private void countParked() {
+        int now = parkedAt.size();
+        parkedEverywhere.addAndGet(now - parkedCount);
+        parkedCount = now;
+    }
+
     private void park(long from, Waiter waiter) {
         parkedById.computeIfAbsent(from, id -> new LinkedHashSet<>()).add(waiter);
         parkedAt.put(waiter, from);
-        parkedCount = parkedAt.size();
+        countParked();
     }
 
     /** Unparks every waiter the tail can now answer; returns the answers, to run outside the lock. */
@@ -272,7 +287,7 @@ public final class Broadcaster implements MessageLog.Listener {
             }
         }
         ready.clear();
-        parkedCount = parkedAt.size();
+        countParked();
         return wakeUps;
     }
 
@@ -280,7 +295,7 @@ public final class Broadcaster implements MessageLog.Listener {
         List<Waiter> waiters = new ArrayList<>(parkedAt.keySet());
         parkedAt.clear();
         parkedById.clear();
-        parkedCount = 0;
+        countParked();
         Batch batch = empty;
         return List.of(() -> waiters.forEach(w -> w.deliver(batch)));
     }

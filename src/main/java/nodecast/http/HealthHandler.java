@@ -4,6 +4,8 @@ import io.undertow.server.HttpHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import nodecast.fanout.Broadcaster;
+import nodecast.fanout.Channels;
+import nodecast.log.ChannelName;
 import nodecast.log.MessageStore;
 
 /**
@@ -20,8 +22,10 @@ public final class HealthHandler {
         return exchange -> Replies.json(exchange, 200, Map.of("live", true));
     }
 
-    public static HttpHandler ready(MessageStore store, Broadcaster broadcaster) {
+    /** Ready once the default channel has synced: the channel every instance takes up at start. */
+    public static HttpHandler ready(MessageStore store, Channels channels) {
         return exchange -> {
+            Broadcaster broadcaster = channels.broadcaster(ChannelName.DEFAULT);
             String problem = store.problem();
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("log", store.describe());
@@ -29,8 +33,8 @@ public final class HealthHandler {
                 state.put("problem", problem);
             }
             state.put("synced", broadcaster.logId() != null);
-            state.put("shuttingDown", broadcaster.isClosing());
-            boolean ready = problem == null && broadcaster.logId() != null && !broadcaster.isClosing();
+            state.put("shuttingDown", channels.isClosing());
+            boolean ready = problem == null && broadcaster.logId() != null && !channels.isClosing();
             state.put("ready", ready);
             Replies.json(exchange, ready ? 200 : 503, state);
         };

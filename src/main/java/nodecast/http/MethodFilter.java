@@ -34,6 +34,18 @@ public final class MethodFilter {
         return only(Methods.GET, next);
     }
 
+    /** GET, or HEAD (Undertow sends a HEAD answer's headers without its body): for pages, as static files are. */
+    public static HttpHandler getOrHead(HttpHandler next) {
+        HttpHandler get = get(next);
+        return exchange -> {
+            if (exchange.getRequestMethod().toString().equals(Methods.HEAD_STRING)) {
+                next.handleRequest(exchange);
+            } else {
+                get.handleRequest(exchange);
+            }
+        };
+    }
+
     public static HttpHandler post(HttpHandler next) {
         return only(Methods.POST, next);
     }

@@ -5,18 +5,19 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.time.Duration;
 import nodecast.fanout.Broadcaster;
+import nodecast.fanout.Channels;
 import nodecast.metrics.Metrics;
 
 /** {@code GET /wait?id=N}: every message from id N on, at once if there is any, else parked until one arrives or the timeout. */
 public final class WaitHandler implements HttpHandler {
-    private final Broadcaster broadcaster;
+    private final Channels channels;
     private final Metrics metrics;
     private final WaitTimer timer;
     private final Duration timeout;
     private final int maxWaiters;
 
-    public WaitHandler(Broadcaster broadcaster, Metrics metrics, WaitTimer timer, Duration timeout, int maxWaiters) {
-        this.broadcaster = broadcaster;
+    public WaitHandler(Channels channels, Metrics metrics, WaitTimer timer, Duration timeout, int maxWaiters) {
+        this.channels = channels;
         this.metrics = metrics;
         this.timer = timer;
         this.timeout = timeout;
@@ -25,11 +26,12 @@ public final class WaitHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        MessageQuery query = MessageQuery.readOrRefuse(exchange, broadcaster.logId(), metrics);
+        Broadcaster broadcaster = Channel.broadcasterOrRefuse(exchange, channels);
+        MessageQuery query = broadcaster == null ? null : MessageQuery.readOrRefuse(exchange, broadcaster.logId(), metrics);
         if (query == null) {
             return;
         }
-        if (broadcaster.parkedCount() >= maxWaiters) {
+        if (channels.parkedCount() >= maxWaiters) {
             // A bound, not a queue: the client's retry (the page backs off) finds room or another instance.
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
             Replies.error(exchange, 503, "too many viewers are waiting on this server; try again shortly");

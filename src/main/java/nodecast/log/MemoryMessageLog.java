@@ -66,6 +66,11 @@ public final class MemoryMessageLog implements MessageLog {
         return new Appended(message, false);
     }
 
+    /** Whether no message was ever appended: forgetting this log loses nothing. */
+    synchronized boolean isPristine() {
+        return messages.end() == 0;
+    }
+
     @Override
     public synchronized LogSlice since(long from, int limit) {
         return slice(from, limit);

@@ -1,23 +1,45 @@
 package nodecast.log;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** Every channel's log in this process's memory: for one instance and demos; lost on restart. */
+/**
+ * Every channel's log in this process's memory: for one instance and demos; lost on restart. It
+ * holds at most {@code maxChannels}, since each is a tail of up to {@code maxMessages} messages;
+ * a channel that never had a message is forgotten once released.
+ */
 public final class MemoryMessageStore implements MessageStore {
-    private final Map<ChannelName, MemoryMessageLog> channels = new ConcurrentHashMap<>();
+    private final Map<ChannelName, MemoryMessageLog> channels = new HashMap<>();
     private final int maxMessages;
+    private final int maxChannels;
     private final Clock clock;
 
-    public MemoryMessageStore(int maxMessages, Clock clock) {
+    public MemoryMessageStore(int maxMessages, int maxChannels, Clock clock) {
         this.maxMessages = maxMessages;
+        this.maxChannels = maxChannels;
         this.clock = clock;
     }
 
     @Override
-    public MessageLog channel(ChannelName channel) {
-        return channels.computeIfAbsent(channel, name -> new MemoryMessageLog(maxMessages, clock));
+    public synchronized MessageLog channel(ChannelName channel) {
+        MemoryMessageLog log = channels.get(channel);
+        if (log == null) {
+            if (channels.size() >= maxChannels) {
+                throw new ChannelLimitException("this server holds " + maxChannels + " channels already (--max-channels)");
+            }
+            log = new MemoryMessageLog(maxMessages, clock);
+            channels.put(channel, log);
+        }
+        return log;
+    }
+
+    @Override
+    public synchronized void release(ChannelName channel) {
+        MemoryMessageLog log = channels.get(channel);
+        if (log != null && log.isPristine()) {
+            channels.remove(channel);
+        }
     }
 
     @Override

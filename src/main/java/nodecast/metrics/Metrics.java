@@ -40,6 +40,10 @@ public final class Metrics {
         next.proceed();
     };
 
+    public void watchChannels(IntSupplier channels) {
+        Gauge.builder("nodecast.channels", channels::getAsInt).description("Channels held in this instance's memory now").register(registry);
+    }
+
     public void watchParked(IntSupplier parked) {
         Gauge.builder("nodecast.parked.requests", parked::getAsInt).description("Requests waiting for messages now").register(registry);
     }

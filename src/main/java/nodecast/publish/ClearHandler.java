@@ -3,20 +3,21 @@ package nodecast.publish;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.util.Map;
+import nodecast.fanout.Channels;
+import nodecast.http.Channel;
 import nodecast.http.Replies;
 import nodecast.log.LogUnavailableException;
-import nodecast.log.MessageLog;
 import nodecast.log.UncertainWriteException;
 
-/** {@code POST /clear-messages}: empties the log. Ids carry on, so viewers holding one lose nothing new. */
+/** {@code POST /clear-messages}: empties the log of the request's channel. Ids carry on, so viewers holding one lose nothing new. */
 public final class ClearHandler implements HttpHandler {
-    private final MessageLog log;
+    private final Channels channels;
     private final PublishGate gate;
     private final RefusalReplies refusals;
     private final FormPage form;
 
-    public ClearHandler(MessageLog log, PublishGate gate, RefusalReplies refusals, FormPage form) {
-        this.log = log;
+    public ClearHandler(Channels channels, PublishGate gate, RefusalReplies refusals, FormPage form) {
+        this.channels = channels;
         this.gate = gate;
         this.refusals = refusals;
         this.form = form;
@@ -29,7 +30,7 @@ public final class ClearHandler implements HttpHandler {
 
     private void clear(HttpServerExchange exchange, Admitted admitted) {
         try {
-            log.clear();
+            channels.log(Channel.of(exchange)).clear();
         } catch (UncertainWriteException e) {
             refusals.answer(exchange, new Refusal(504, "Redis did not confirm the clear: it may have happened"), admitted.keyToKeep());
             return;

@@ -3,25 +3,26 @@ package nodecast.publish;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import nodecast.fanout.Channels;
+import nodecast.http.Channel;
 import nodecast.http.Replies;
 import nodecast.log.Appended;
 import nodecast.log.LogUnavailableException;
 import nodecast.log.Message;
-import nodecast.log.MessageLog;
 import nodecast.log.UncertainWriteException;
 import nodecast.metrics.Metrics;
 
-/** {@code POST /submit-message}: validates the {@code text} field and appends it to the log. */
+/** {@code POST /submit-message}: validates the {@code text} field and appends it to the log of the request's channel. */
 public final class SubmitHandler implements HttpHandler {
-    private final MessageLog log;
+    private final Channels channels;
     private final PublishGate gate;
     private final RefusalReplies refusals;
     private final FormPage form;
     private final Metrics metrics;
     private final int maxLength;
 
-    public SubmitHandler(MessageLog log, PublishGate gate, RefusalReplies refusals, FormPage form, Metrics metrics, int maxLength) {
-        this.log = log;
+    public SubmitHandler(Channels channels, PublishGate gate, RefusalReplies refusals, FormPage form, Metrics metrics, int maxLength) {
+        this.channels = channels;
         this.gate = gate;
         this.refusals = refusals;
         this.form = form;
@@ -51,7 +52,7 @@ public final class SubmitHandler implements HttpHandler {
         Appended appended;
         long started = System.nanoTime();
         try {
-            appended = log.append(text, idempotencyKey);
+            appended = channels.log(Channel.of(exchange)).append(text, idempotencyKey);
         } catch (UncertainWriteException e) {
             refusals.answer(exchange, new Refusal(504, "Redis did not confirm the message: it may be stored; " + (idempotencyKey != null
                     ? "retry with the same Idempotency-Key to be sure it is stored exactly once"
@@ -72,7 +73,7 @@ public final class SubmitHandler implements HttpHandler {
             exchange.getResponseHeaders().put(IdempotencyKey.REPLAYED, "true");
         }
         if (Replies.wantsJson(exchange)) {
-            exchange.getResponseHeaders().put(Headers.LOCATION, "/since?id=" + message.id());
+            exchange.getResponseHeaders().put(Headers.LOCATION, Channel.path(exchange, "since?id=" + message.id()));
             Replies.json(exchange, appended.replayed() ? 200 : 201, message);
         } else {
             String notice = appended.replayed() ? "Already published: that message has ID " + message.id()

@@ -59,6 +59,11 @@ public final class RedisMessageStore implements MessageStore {
         return new RedisMessageLog(channel, commands, sync, clock, metrics, maxMessages);
     }
 
+    /** Redis keeps every channel; this instance only stops following it (its log view's close). */
+    @Override
+    public void release(ChannelName channel) {
+    }
+
     @Override
     public String problem() {
         if (!commands.isReachable()) {
