@@ -25,8 +25,6 @@ public final class Bench {
     private final List<FanOutMeasurement.Memory> memory = new ArrayList<>();
     private final List<PublishMeasurement.Row> publishing = new ArrayList<>();
     private final List<LongPollMeasurement.Row> polling = new ArrayList<>();
-    private final List<PeerComparison.Level> nodecastBesidePeer = new ArrayList<>();
-    private final List<PeerComparison.Level> peer = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private String serverVmFlags = "?";
 
@@ -63,7 +61,11 @@ public final class Bench {
         Path logDir = Files.createDirectories(settings.home().resolve("target").resolve("logs"));
         Path results = Files.createDirectories(settings.home().resolve("results"));
         if (settings.peer() != null) {
-            return comparePeer(start, loadAtStart, logDir, results);
+            Optional<Path> module = NchanProcess.module();
+            if (module.isEmpty()) {
+                missing("nginx with the Nchan module", "nginx libnginx-mod-nchan");
+            }
+            return new PeerRun(settings, children, notes).run(module, start, loadAtStart, logDir, results);
         }
         List<LogKind> logs = availableLogs();
         boolean withWrk = Wrk.isInstalled() || missing("wrk", "wrk");
@@ -92,58 +94,6 @@ public final class Bench {
         Chart.write(levels, Machine.brief(machine), png);
         System.out.println("Wrote " + json + " and " + png);
         List<String> failures = failures();
-        failures.forEach(failure -> System.out.println("FAILED: " + failure));
-        return failures.isEmpty() ? 0 : 1;
-    }
-
-    /** nodecast, then Nchan, on the same viewers; a missing nginx or Nchan module skips the peer (in CI, fails the run). */
-    private int comparePeer(long start, String loadAtStart, Path logDir, Path results) throws IOException {
-        Optional<Path> module = NchanProcess.module();
-        if (module.isEmpty()) {
-            missing("nginx with the Nchan module", "nginx libnginx-mod-nchan");
-        }
-        log("bench: %s comparison with %s, %d worker processes, viewers %s, logs in %s", settings.quick() ? "quick" : "full",
-                settings.peer(), settings.workers(), settings.peerViewerLevels(), logDir);
-        try (LoadGenerator generator = LoadGenerator.start(children, settings.workers(), logDir)) {
-            log("nodecast (in memory), as a user runs it");
-            try (NodecastPeer server = NodecastPeer.start(children, settings, logDir)) {
-                serverVmFlags = server.vmFlags();
-                nodecastBesidePeer.addAll(PeerComparison.run(settings, server, generator));
-            }
-            if (module.isPresent()) {
-                log("nchan (nginx with libnginx-mod-nchan)");
-                try (NchanProcess server = NchanProcess.start(children, module.get(), settings.home(), logDir)) {
-                    peer.addAll(PeerComparison.run(settings, server, generator));
-                }
-            }
-        }
-        double minutes = (System.nanoTime() - start) / 60e9;
-        Map<String, Object> machine = Machine.describe(settings, serverVmFlags, loadAtStart);
-        StringBuilder report = new StringBuilder("\n");
-        report.append(Machine.summary(machine)).append('\n');
-        report.append("Server JVM flags: ").append(serverVmFlags).append('\n');
-        report.append(String.format("Run: %s comparison with %s, %.1f minutes%n%n", settings.quick() ? "quick" : "full", settings.peer(), minutes));
-        report.append(PeerComparison.table(nodecastBesidePeer, peer, settings.peer())).append('\n');
-        notes.forEach(note -> report.append("Note: ").append(note).append('\n'));
-        System.out.print(report);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("run", (settings.quick() ? "quick" : "full") + " comparison with " + settings.peer());
-        json.put("minutes", minutes);
-        json.put("machine", machine);
-        json.put("nodecast", nodecastBesidePeer.stream().map(PeerComparison.Level::toJson).toList());
-        json.put(settings.peer(), peer.stream().map(PeerComparison.Level::toJson).toList());
-        json.put("ratios", PeerComparison.ratiosJson(nodecastBesidePeer, peer));
-        json.put("notes", notes);
-        Path file = results.resolve(settings.peer() + (settings.quick() ? "-quick" : "") + ".json");
-        Files.writeString(file, Json.write(json));
-        System.out.println("Wrote " + file);
-        List<String> failures = new ArrayList<>();
-        for (PeerComparison.Level l : nodecastBesidePeer) {
-            if (l.lost() != 0 || l.duplicated() != 0 || l.failedConnects() != 0) {
-                failures.add("nodecast beside %s, %d viewers: lost %d, duplicated %d, failed connects %d"
-                        .formatted(settings.peer(), l.viewers(), l.lost(), l.duplicated(), l.failedConnects()));
-            }
-        }
         failures.forEach(failure -> System.out.println("FAILED: " + failure));
         return failures.isEmpty() ? 0 : 1;
     }
