@@ -22,11 +22,24 @@ final class PeerComparison {
 
     /**
      * One server at one number of viewers. Latencies in ms over every (message, viewer) pair; lost = viewers x messages - delivered;
-     * CPU in ms over the K publishing seconds; memory growth over the server with no viewer, in bytes per viewer.
+     * CPU in ms over the K publishing seconds; the server's memory with no viewer (after the warm-up, whose freed memory
+     * both servers keep for reuse, so the first level's growth per viewer is understated) and with the viewers held.
      */
     record Level(String server, int viewers, int failedConnects, int messages, double p50Ms, double p99Ms, double maxMs,
             long delivered, long lost, long duplicated, long viewerErrors, long emptyAnswers,
-            long userMs, long systemMs, double residentBytesPerViewer, double proportionalBytesPerViewer) {
+            long userMs, long systemMs, ServerUsage empty, ServerUsage held) {
+
+        double residentBytesPerViewer() {
+            return perViewer(held.residentKib(), empty.residentKib());
+        }
+
+        double proportionalBytesPerViewer() {
+            return held.proportionalKib() < 0 ? Double.NaN : perViewer(held.proportionalKib(), empty.proportionalKib());
+        }
+
+        private double perViewer(long kib, long emptyKib) {
+            return viewers == 0 ? Double.NaN : (kib - emptyKib) * 1024.0 / viewers;
+        }
 
         double userMicrosPerDelivery() {
             return delivered == 0 ? Double.NaN : userMs * 1000.0 / delivered;
@@ -44,7 +57,7 @@ final class PeerComparison {
         double[] figures() {
             return new double[] {p50Ms, p99Ms, maxMs, delivered, lost, duplicated,
                 userMicrosPerDelivery(), systemMicrosPerDelivery(), cpuMicrosPerDelivery(),
-                residentBytesPerViewer, proportionalBytesPerViewer};
+                residentBytesPerViewer(), proportionalBytesPerViewer()};
         }
 
         Map<String, Object> toJson() {
@@ -66,8 +79,12 @@ final class PeerComparison {
             json.put("serverUserMicrosPerDelivery", userMicrosPerDelivery());
             json.put("serverSystemMicrosPerDelivery", systemMicrosPerDelivery());
             json.put("serverCpuMicrosPerDelivery", cpuMicrosPerDelivery());
-            json.put("residentBytesPerViewer", residentBytesPerViewer);
-            json.put("proportionalBytesPerViewer", proportionalBytesPerViewer);
+            json.put("emptyResidentKib", empty.residentKib());
+            json.put("heldResidentKib", held.residentKib());
+            json.put("emptyProportionalKib", empty.proportionalKib());
+            json.put("heldProportionalKib", held.proportionalKib());
+            json.put("residentBytesPerViewer", residentBytesPerViewer());
+            json.put("proportionalBytesPerViewer", proportionalBytesPerViewer());
             return json;
         }
     }
@@ -151,16 +168,10 @@ final class PeerComparison {
         Level level = new Level(server.name(), viewers, opened.failed(), settings.peerMessages(),
                 nanos.at(50) / 1e6, nanos.at(99) / 1e6, nanos.max() / 1e6,
                 report.delivered(), expected - report.delivered(), report.duplicated(), report.errors(), report.emptyAnswers(),
-                after.userMillis() - before.userMillis(), after.systemMillis() - before.systemMillis(),
-                perViewer(held.residentKib(), empty.residentKib(), viewers),
-                held.proportionalKib() < 0 ? Double.NaN : perViewer(held.proportionalKib(), empty.proportionalKib(), viewers));
+                after.userMillis() - before.userMillis(), after.systemMillis() - before.systemMillis(), empty, held);
         Bench.log("  %s: %d viewers: p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d, %.1f us/msg",
                 server.name(), viewers, level.p50Ms, level.p99Ms, level.lost, level.duplicated, level.cpuMicrosPerDelivery());
         return level;
-    }
-
-    private static double perViewer(long kib, long emptyKib, int viewers) {
-        return viewers == 0 ? Double.NaN : (kib - emptyKib) * 1024.0 / viewers;
     }
 
     /** {@code label} padded to about 100 bytes; letters and spaces only, so it needs no escaping as form data or in JSON. */
