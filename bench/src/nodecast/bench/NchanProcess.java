@@ -42,6 +42,8 @@ final class NchanProcess implements PeerServer {
     static NchanProcess start(Children children, Path module, Path home, Path logDir) throws IOException {
         Path prefix = home.resolve("target").resolve("nchan");
         Files.createDirectories(prefix.resolve("logs"));
+        // A line per request: at 10,000 viewers a run writes some 100 MB; keep only this run's.
+        Files.deleteIfExists(prefix.resolve("logs").resolve("access.log"));
         int port = FreePort.find();
         Path conf = prefix.resolve("nginx.conf");
         Files.writeString(conf, config(module, prefix, port));
