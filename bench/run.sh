@@ -3,6 +3,8 @@
 # nodecast's jar if it is missing or older than the sources, and runs it.
 #   bench/run.sh            the full run (about 4 minutes); results in bench/results/latest.{json,png}
 #   bench/run.sh --quick    a smoke run of well under a minute; exits 1 if any message was lost or duplicated
+#   bench/run.sh --peer nchan   instead: nodecast beside Nchan (needs nginx, libnginx-mod-nchan); results/nchan.json
+#   bench/run.sh --help     every option
 set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"
 project="$(dirname "$bench")"

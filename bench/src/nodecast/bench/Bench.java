@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The benchmark's coordinator: starts nodecast (in memory, then on a redis-server of its own),
  * drives it with worker processes and wrk over loopback, prints the tables and writes
- * results/latest.json and results/latest.png (results/quick.* for a quick run). Progress goes
- * to standard error, tables to standard output.
+ * results/latest.json and results/latest.png (results/quick.* for a quick run). With --peer nchan,
+ * instead: nodecast, then Nchan, driven by the same viewers; results/nchan.json (nchan-quick.json).
+ * Progress goes to standard error, tables to standard output.
  * Exit status: 0, 1 if any message was lost or duplicated (or a viewer could not connect), 2 if the run failed.
  */
 public final class Bench {
@@ -58,6 +60,13 @@ public final class Bench {
         String loadAtStart = Proc.firstLine("/proc/loadavg");
         Path logDir = Files.createDirectories(settings.home().resolve("target").resolve("logs"));
         Path results = Files.createDirectories(settings.home().resolve("results"));
+        if (settings.peer() != null) {
+            Optional<Path> module = NchanProcess.module();
+            if (module.isEmpty()) {
+                missing("nginx with the Nchan module", "nginx libnginx-mod-nchan");
+            }
+            return new PeerRun(settings, children, notes).run(module, start, loadAtStart, logDir, results);
+        }
         List<LogKind> logs = availableLogs();
         boolean withWrk = Wrk.isInstalled() || missing("wrk", "wrk");
         if (logs.isEmpty()) {

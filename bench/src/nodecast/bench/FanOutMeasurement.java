@@ -139,7 +139,7 @@ final class FanOutMeasurement {
         long generatorCpu = generator.cpuMillis();
         Map<Long, Long> sentAt = new HashMap<>();
         for (int k = 0; k < settings.messagesPerLevel(); k++) {
-            Publisher.Published published = publisher.publish("fan-out to " + viewers + ", message " + k);
+            Publishing.Published published = publisher.publish("fan-out to " + viewers + ", message " + k);
             sentAt.put(published.id(), published.sentAt());
             nextId = published.id() + 1;
             generator.await(published.id(), DELIVERY_TIMEOUT);

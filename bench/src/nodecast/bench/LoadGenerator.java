@@ -40,12 +40,17 @@ final class LoadGenerator implements AutoCloseable {
     record Opened(int viewers, int failed) {
     }
 
-    /** Adds viewers, shared evenly between workers, until there are {@code total}; each first asks for {@code fromId}. */
+    /** Adds nodecast's minimal viewers, shared evenly between workers, until there are {@code total}; each first asks for {@code fromId}. */
     Opened openUpTo(int total, int port, long fromId, Duration timeout) {
+        return openUpTo(total, port, ViewerStyle.NODECAST_MINIMAL, fromId, timeout);
+    }
+
+    /** Adds viewers of {@code style}, shared evenly between workers, until there are {@code total}; each counts from {@code fromId}. */
+    Opened openUpTo(int total, int port, ViewerStyle style, long fromId, Duration timeout) {
         int toAdd = total - viewers;
         for (int w = 0; w < workers.size(); w++) {
             int share = toAdd / workers.size() + (w < toAdd % workers.size() ? 1 : 0);
-            workers.get(w).send("open " + share + " " + port + " " + fromId + " " + timeout.toMillis());
+            workers.get(w).send("open " + share + " " + port + " " + fromId + " " + timeout.toMillis() + " " + style.name());
         }
         int connected = 0;
         int failed = 0;

@@ -86,6 +86,10 @@ final class NodecastProcess implements AutoCloseable {
         return publishKey;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     long cpuMillis() {
         return Proc.cpuMillis(process.pid());
     }

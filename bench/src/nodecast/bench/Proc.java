@@ -2,10 +2,13 @@ package nodecast.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
-/** What Linux's /proc says about a process: its CPU time and resident memory. */
+/** What Linux's /proc says about a process: its CPU time, resident memory and children. */
 final class Proc {
     /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every common architecture. */
     private static final long TICKS_PER_SECOND = 100;
@@ -17,6 +20,11 @@ final class Proc {
     static long cpuMillis(long pid) {
         String[] fields = statFields(pid);
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / TICKS_PER_SECOND; // utime + stime
+    }
+
+    /** User CPU time of {@code pid} so far, in milliseconds. */
+    static long userMillis(long pid) {
+        return Long.parseLong(statFields(pid)[11]) * 1000 / TICKS_PER_SECOND; // utime
     }
 
     /** System (kernel) CPU time of {@code pid} so far, in milliseconds: for a server on loopback, mostly TCP and epoll. */
@@ -39,6 +47,45 @@ final class Proc {
             }
         }
         throw new IllegalStateException("no VmRSS for process " + pid);
+    }
+
+    /**
+     * Proportional set size of {@code pid}, in KiB: its resident memory with each shared page divided
+     * among the processes that map it, so a server of several processes (nginx's master and workers,
+     * which share Nchan's memory zone) is not counted twice; -1 without /proc/PID/smaps_rollup (Linux before 4.14).
+     */
+    static long proportionalKib(long pid) {
+        Path rollup = Path.of("/proc", Long.toString(pid), "smaps_rollup");
+        if (!Files.isReadable(rollup)) {
+            return -1;
+        }
+        for (String line : read(rollup).split("\n")) {
+            if (line.startsWith("Pss:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** The processes whose parent is {@code pid} right now. */
+    static List<Long> childrenOf(long pid) {
+        List<Long> children = new ArrayList<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                String stat;
+                try {
+                    stat = Files.readString(process.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // it exited while we looked
+                }
+                if (Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]) == pid) {
+                    children.add(Long.parseLong(process.getFileName().toString()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return children;
     }
 
     /** A first line of a /proc or /sys file, or "?" where there is none. */

@@ -14,6 +14,9 @@ import java.util.List;
  * @param socketsPerWorker at most this many viewers per worker process (one process may open 20,000 files)
  * @param pollDuration how long wrk runs at each concurrency of the 2009 test: whole wait periods plus half of one
  * @param publishWarmUp an unmeasured wrk run before the measured one, so the JIT has compiled the publish path
+ * @param peer the server to compare nodecast with instead of the usual run ("nchan"), or null
+ * @param peerViewerLevels the numbers of held viewers the comparison is made at, rising
+ * @param peerMessages messages published at each of them, one every {@code peerPublishInterval}
  */
 record Settings(
         boolean quick,
@@ -33,11 +36,16 @@ record Settings(
         int publishViewers,
         int publishConnections,
         Duration publishWarmUp,
-        Duration publishDuration) {
+        Duration publishDuration,
+        String peer,
+        List<Integer> peerViewerLevels,
+        int peerMessages,
+        Duration peerPublishInterval) {
 
     /** The server's JVM options unless BENCH_SERVER_JAVA_OPTS says otherwise: a fixed heap ceiling, the JVM's default collector. */
     static final String DEFAULT_SERVER_JVM_OPTIONS = "-Xmx1g";
     static final int DEFAULT_MAX_VIEWERS = 19_000;
+    static final List<Integer> DEFAULT_PEER_VIEWERS = List.of(1_000, 5_000);
 
     static final class Invalid extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -50,11 +58,17 @@ record Settings(
     static String usage() {
         return """
                 Usage: bench/run.sh [--quick] [--max-viewers N] [--logs memory,redis]
+                       bench/run.sh --peer nchan [--peer-viewers 1000,5000] [--quick]
                   --quick          a smoke run of well under a minute; exits 1 if any message was lost or duplicated
                   --max-viewers N  the largest fan-out measured (default %d; the server may open 20,000 files)
                   --logs LIST      which message logs to run against (default memory,redis)
+                  --peer nchan     instead of the usual run, nodecast (in memory) beside Nchan (Debian's nginx with
+                                   libnginx-mod-nchan, started by the run): the same browser-like viewers, a message
+                                   a second; results in results/nchan.json (a missing nginx skips it, with a note)
+                  --peer-viewers L the numbers of viewers the comparison is made at (default %s)
                 Environment: BENCH_SERVER_JAVA_OPTS (default "%s"), NODECAST_JAR (default target/nodecast.jar)
-                """.formatted(DEFAULT_MAX_VIEWERS, DEFAULT_SERVER_JVM_OPTIONS);
+                """.formatted(DEFAULT_MAX_VIEWERS, String.join(",", DEFAULT_PEER_VIEWERS.stream().map(String::valueOf).toList()),
+                DEFAULT_SERVER_JVM_OPTIONS);
     }
 
     static Settings parse(List<String> args, String serverJvmOptions) {
@@ -63,6 +77,8 @@ record Settings(
         Path home = null;
         int maxViewers = DEFAULT_MAX_VIEWERS;
         List<LogKind> logs = List.of(LogKind.MEMORY, LogKind.REDIS);
+        String peer = null;
+        List<Integer> peerViewers = DEFAULT_PEER_VIEWERS;
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
             if (flag.equals("--quick")) {
@@ -78,6 +94,8 @@ record Settings(
                 case "--home" -> home = Path.of(value);
                 case "--max-viewers" -> maxViewers = positive(flag, value);
                 case "--logs" -> logs = Arrays.stream(value.split(",")).map(Settings::logKind).toList();
+                case "--peer" -> peer = peer(value);
+                case "--peer-viewers" -> peerViewers = Arrays.stream(value.split(",")).map(v -> positive(flag, v.strip())).sorted().toList();
                 default -> throw new Invalid("unknown option " + flag + "; see --help");
             }
         }
@@ -90,7 +108,7 @@ record Settings(
         if (quick) {
             return new Settings(true, jar, home, jvm, logs, 50, 10, List.of(200), 5, 9_000,
                     Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(50), Duration.ofSeconds(3),
-                    100, 4, Duration.ofSeconds(1), Duration.ofSeconds(2));
+                    100, 4, Duration.ofSeconds(1), Duration.ofSeconds(2), peer, List.of(200), 5, Duration.ofSeconds(1));
         }
         List<Integer> levels = new ArrayList<>();
         for (int level : List.of(1_000, 5_000, 10_000)) {
@@ -101,12 +119,13 @@ record Settings(
         levels.add(maxViewers);
         return new Settings(false, jar, home, jvm, logs, 1_000, 50, levels, 20, 9_000,
                 Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(100, 1_000, 10_000), Duration.ofSeconds(11),
-                1_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(10));
+                1_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(10), peer, peerViewers, 20, Duration.ofSeconds(1));
     }
 
     /** Worker processes needed for the largest level; at least two, so the quick run covers the multi-process path too. */
     int workers() {
-        int most = viewerLevels.get(viewerLevels.size() - 1);
+        List<Integer> levels = peer == null ? viewerLevels : peerViewerLevels;
+        int most = levels.get(levels.size() - 1);
         return Math.max(2, (most + socketsPerWorker - 1) / socketsPerWorker);
     }
 
@@ -120,6 +139,13 @@ record Settings(
             // reported below
         }
         throw new Invalid(flag + " must be a positive whole number, got '" + value + "'");
+    }
+
+    private static String peer(String name) {
+        if (!name.equals("nchan")) {
+            throw new Invalid("--peer takes nchan, got '" + name + "'");
+        }
+        return name;
     }
 
     private static LogKind logKind(String name) {

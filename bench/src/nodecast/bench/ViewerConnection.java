@@ -6,15 +6,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One long-polling viewer's connection: its socket, the next id it will ask for, and the bytes of
- * a response that has not fully arrived yet. It has at most one request outstanding, as the page does.
+ * One long-polling viewer's connection: its socket, the protocol it polls with, where it is in the
+ * broadcast, and the bytes of a response that has not fully arrived yet. It has at most one request
+ * outstanding, as the page does.
  */
 final class ViewerConnection {
     private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
     final SocketChannel channel;
+    final PollProtocol protocol;
+    /** The id after the last message it got: what it counts deliveries, gaps and repeats by. */
     long nextId;
+    /** Header lines its protocol must send back with the next request (Nchan's); null if none. */
+    byte[] resumeHeaders;
     /** Request bytes the socket did not take at once; null nearly always. */
     ByteBuffer unsent;
     /** A response that arrived in pieces; null between responses (nearly always, as answers are small). */
@@ -29,8 +34,9 @@ final class ViewerConnection {
     /** Bytes after the response; a viewer with one request outstanding should never see any. */
     int extraBytes;
 
-    ViewerConnection(SocketChannel channel, long nextId) {
+    ViewerConnection(SocketChannel channel, PollProtocol protocol, long nextId) {
         this.channel = channel;
+        this.protocol = protocol;
         this.nextId = nextId;
     }
 
@@ -97,7 +103,7 @@ final class ViewerConnection {
         return -1;
     }
 
-    private static int indexOfIgnoreCase(byte[] bytes, byte[] lowerCase, int from, int to) {
+    static int indexOfIgnoreCase(byte[] bytes, byte[] lowerCase, int from, int to) {
         outer:
         for (int i = from; i <= to - lowerCase.length; i++) {
             for (int j = 0; j < lowerCase.length; j++) {

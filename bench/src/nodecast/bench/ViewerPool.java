@@ -16,31 +16,33 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Thousands of viewers on one selector thread, each following the broadcast as the page does:
- * {@code GET /wait?id=N}, then again from the last id it got + 1 (or the same id after an
- * empty answer). Minimal HTTP: one request in flight per connection, responses with
+ * Thousands of viewers on one selector thread, each following the broadcast as the page does: it
+ * asks for the next message, in its server's {@link PollProtocol}, and asks again once answered.
+ * Every message body carries {@code "id":N}, which is how deliveries, gaps and repeats are counted
+ * whichever the server. Minimal HTTP: one request in flight per connection, responses with
  * Content-Length. Every method runs on the one thread that calls {@link #poll}.
  */
 final class ViewerPool {
     /** Connects in flight at once, so the server's accept backlog (somaxconn) is not flooded. */
     private static final int MAX_CONNECTING = 200;
     private static final byte[] ID_KEY = "\"id\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] REQUEST_HEAD = "GET /wait?id=".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] REQUEST_TAIL = " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Room for the longest request: a browser's headers and Nchan's two resume headers. */
+    private static final int MAX_REQUEST_BYTES = 2048;
 
     private final Selector selector;
     private final List<InetAddress> sources;
     private final byte[] readBytes = new byte[64 * 1024];
     /** Direct, so reads go straight from the kernel into it, with no hidden temporary buffer. */
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(readBytes.length);
-    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(256);
-    private final byte[] requestBytes = new byte[256];
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(MAX_REQUEST_BYTES);
+    private final byte[] requestBytes = new byte[MAX_REQUEST_BYTES];
     private final Set<ViewerConnection> viewers = new HashSet<>();
     private final Set<SelectionKey> connecting = new HashSet<>();
     private final Arrivals arrivals = new Arrivals();
     private int nextSource;
 
     private InetSocketAddress server;
+    private PollProtocol openProtocol;
     private long openFromId;
     private int toOpen;
     private int openFailures;
@@ -61,9 +63,10 @@ final class ViewerPool {
         this.sources = sources;
     }
 
-    /** Starts opening {@code count} more viewers, each asking first for {@code fromId}. */
-    void open(InetSocketAddress server, int count, long fromId) {
+    /** Starts opening {@code count} more viewers polling with {@code protocol}, each counting from {@code fromId}. */
+    void open(InetSocketAddress server, PollProtocol protocol, int count, long fromId) {
         this.server = server;
+        this.openProtocol = protocol;
         this.openFromId = fromId;
         this.toOpen = count;
         this.openFailures = 0;
@@ -171,7 +174,7 @@ final class ViewerPool {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             // Spreading source addresses keeps each one's ephemeral ports far from exhaustion.
             channel.bind(new InetSocketAddress(sources.get(nextSource++ % sources.size()), 0));
-            ViewerConnection viewer = new ViewerConnection(channel, openFromId);
+            ViewerConnection viewer = new ViewerConnection(channel, openProtocol, openFromId);
             if (channel.connect(server)) {
                 connected(channel.register(selector, SelectionKey.OP_READ, viewer), viewer);
             } else {
@@ -241,7 +244,7 @@ final class ViewerPool {
 
     private void answered(SelectionKey key, ViewerConnection viewer, long now) {
         responses++;
-        if (viewer.status != 200 || viewer.extraBytes != 0) {
+        if (!viewer.protocol.answersPoll(viewer.status) || viewer.extraBytes != 0) {
             drop(key, viewer);
             return;
         }
@@ -269,13 +272,14 @@ final class ViewerPool {
             viewer.nextId = id + 1;
         }
         if (found == 0) {
-            emptyAnswers++; // the wait timed out: ask again for the same id
+            emptyAnswers++; // the wait timed out: ask again from the same place
         }
+        viewer.protocol.answered(viewer);
         sendPoll(key, viewer);
     }
 
     private void sendPoll(SelectionKey key, ViewerConnection viewer) {
-        int length = pollRequest(viewer.nextId);
+        int length = viewer.protocol.writeNext(viewer, requestBytes);
         writeBuffer.clear();
         writeBuffer.put(requestBytes, 0, length).flip();
         try {
@@ -288,23 +292,6 @@ final class ViewerPool {
             viewer.unsent = ByteBuffer.allocate(writeBuffer.remaining()).put(writeBuffer).flip();
             key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
         }
-    }
-
-    /** Writes {@code GET /wait?id=ID ...} into requestBytes without allocating; returns its length. */
-    private int pollRequest(long id) {
-        int at = REQUEST_HEAD.length;
-        System.arraycopy(REQUEST_HEAD, 0, requestBytes, 0, at);
-        int digits = 1;
-        for (long rest = id / 10; rest > 0; rest /= 10) {
-            digits++;
-        }
-        for (int i = at + digits - 1; i >= at; i--) {
-            requestBytes[i] = (byte) ('0' + id % 10);
-            id /= 10;
-        }
-        at += digits;
-        System.arraycopy(REQUEST_TAIL, 0, requestBytes, at, REQUEST_TAIL.length);
-        return at + REQUEST_TAIL.length;
     }
 
     private void writeUnsent(SelectionKey key, ViewerConnection viewer) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * answered on standard output. Several run at once because one process may open only so many files.
  *
  * <pre>
- *   open COUNT PORT FROM_ID TIMEOUT_MS  -&gt; opened VIEWERS FAILED     (once connected and polling, or at the timeout)
+ *   open COUNT PORT FROM_ID TIMEOUT_MS STYLE -&gt; opened VIEWERS FAILED (once connected and polling, or at the timeout;
+ *                                          STYLE a {@link ViewerStyle}: which protocol, which headers)
  *   timing on|off                       -&gt; ok                        (record each message's arrival times, or only count)
  *   await ID TIMEOUT_MS                 -&gt; reached ID REACHED VIEWERS (once every viewer has message ID, or at the timeout)
  *   report                              -&gt; arrivals ID T1 T2 ... (per message, when timing is on), then
@@ -78,7 +79,7 @@ public final class ViewerWorker {
         switch (words[0]) {
             case "open" -> {
                 pool.open(new InetSocketAddress("127.0.0.1", Integer.parseInt(words[2])),
-                        Integer.parseInt(words[1]), Long.parseLong(words[3]));
+                        ViewerStyle.valueOf(words[5]).protocol, Integer.parseInt(words[1]), Long.parseLong(words[3]));
                 openDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(words[4]));
             }
             case "timing" -> {
