@@ -155,6 +155,52 @@ class ChannelsTest {
         assertEquals(1, Message.fromJson(publish(s, "news", "next").body()).id(), "the sequence carried on");
     }
 
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void channels_dropped_and_taken_up_again_while_they_are_read_and_published_lose_no_acknowledged_message(Store store) throws Exception {
+        TestServer s = servers.started(TestServer.start(TestServer.config(store == Store.REDIS ? servers.freshRedisUri() : null,
+                TestServer.WAIT_TIMEOUT, 0).toBuilder().channelIdle(Duration.ofMillis(1)).build(), Clock.systemUTC()));
+        int channels = 30;
+        Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int thread = t;
+                // Readers take channels up and let them go idle at once, so the sweeper drops them all the time.
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        HttpResponse<String> read = s.get("/c/ch-" + (i + thread) % channels + "/since?id=0");
+                        assertEquals(200, read.statusCode(), read.body());
+                    }
+                    return null;
+                }));
+                // Publishers write the first messages of those channels meanwhile.
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        String name = "ch-" + (i * 7 + thread) % channels;
+                        String text = "thread " + thread + " message " + i;
+                        HttpResponse<String> answer = publish(s, name, text);
+                        assertEquals(201, answer.statusCode(), answer.body());
+                        acknowledged.computeIfAbsent(name, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(text);
+                        Thread.sleep(2);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Map.Entry<String, List<String>> channel : acknowledged.entrySet()) {
+            List<String> shown = texts(s.get("/c/" + channel.getKey() + "/since?id=0"));
+            assertEquals(channel.getValue().size(), shown.size(), channel.getKey() + ": " + shown);
+            assertTrue(shown.containsAll(channel.getValue()), channel.getKey() + " lost an acknowledged message: " + shown);
+        }
+    }
+
     @Test
     void two_hundred_channels_published_from_two_instances_reach_their_own_viewers_once_in_order() throws Exception {
         TestServer a = servers.start(Store.REDIS, TestServer.WAIT_TIMEOUT);

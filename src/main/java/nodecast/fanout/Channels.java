@@ -124,22 +124,22 @@ public final class Channels implements AutoCloseable {
 
     /** Drops every channel that no viewer asked for lately and no one waits on. */
     void dropIdle() {
-        List<Map.Entry<ChannelName, Held>> dropped = new ArrayList<>();
+        List<Broadcaster> dropped = new ArrayList<>();
         long now = nanoTime.getAsLong();
         synchronized (held) {
             for (Iterator<Map.Entry<ChannelName, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<ChannelName, Held> entry = it.next();
                 if (entry.getValue().broadcaster.parkedCount() == 0 && now - entry.getValue().lastAsked > idleAfterNanos) {
                     it.remove();
-                    dropped.add(entry);
+                    // Under the lock: the channel cannot be taken up again until its log has let go of
+                    // this broadcaster, so the new one is never the one let go of. Both calls are quick.
+                    entry.getValue().log.close();
+                    store.release(entry.getKey());
+                    dropped.add(entry.getValue().broadcaster);
                 }
             }
         }
-        for (Map.Entry<ChannelName, Held> entry : dropped) {
-            entry.getValue().broadcaster.releaseAll();
-            entry.getValue().log.close();
-            store.release(entry.getKey());
-        }
+        dropped.forEach(Broadcaster::releaseAll);
     }
 
     /** For shutdown: answers every parked waiter now (empty) and parks none from here on. */

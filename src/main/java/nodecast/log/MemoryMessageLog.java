@@ -66,9 +66,9 @@ public final class MemoryMessageLog implements MessageLog {
         return new Appended(message, false);
     }
 
-    /** Whether no message was ever appended: forgetting this log loses nothing. */
-    synchronized boolean isPristine() {
-        return messages.end() == 0;
+    /** Whether no message was ever appended and no listener follows it: forgetting this log loses nothing. */
+    synchronized boolean isIdle() {
+        return messages.end() == 0 && listener == NO_LISTENER;
     }
 
     @Override

@@ -22,7 +22,13 @@ public final class MemoryMessageStore implements MessageStore {
     }
 
     @Override
-    public synchronized MessageLog channel(ChannelName channel) {
+    public MessageLog channel(ChannelName channel) {
+        live(channel); // refuses a channel past the limit now, before anyone holds the view
+        return new MemoryChannel(this, channel);
+    }
+
+    /** The log of {@code channel}, made if the store holds none (or forgot it). */
+    synchronized MemoryMessageLog live(ChannelName channel) {
         MemoryMessageLog log = channels.get(channel);
         if (log == null) {
             if (channels.size() >= maxChannels) {
@@ -34,10 +40,11 @@ public final class MemoryMessageStore implements MessageStore {
         return log;
     }
 
+    /** Forgets the log if it never held a message and no one follows it: nothing is lost. */
     @Override
     public synchronized void release(ChannelName channel) {
         MemoryMessageLog log = channels.get(channel);
-        if (log != null && log.isPristine()) {
+        if (log != null && log.isIdle()) {
             channels.remove(channel);
         }
     }

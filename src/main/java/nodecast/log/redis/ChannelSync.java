@@ -88,6 +88,10 @@ final class ChannelSync {
         return seen;
     }
 
+    boolean feeds(MessageLog.Listener other) {
+        return listener == other;
+    }
+
     /** A new subscription: its stream starts afresh, and what came before it must be read. */
     void subscribed() {
         lastHeard = -1;

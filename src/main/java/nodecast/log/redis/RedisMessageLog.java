@@ -17,6 +17,8 @@ final class RedisMessageLog implements MessageLog {
     private final Clock clock;
     private final Metrics metrics;
     private final int maxMessages;
+    /** What {@link #start} was given, so {@link #close} stops feeding that one only. */
+    private volatile Listener listener;
 
     RedisMessageLog(ChannelName channel, RedisCommands commands, RedisSync sync, Clock clock, Metrics metrics, int maxMessages) {
         this.channel = channel;
@@ -29,6 +31,7 @@ final class RedisMessageLog implements MessageLog {
 
     @Override
     public void start(Listener listener) {
+        this.listener = listener;
         sync.post(new RedisSync.Follow(channel, listener));
     }
 
@@ -72,6 +75,8 @@ final class RedisMessageLog implements MessageLog {
 
     @Override
     public void close() {
-        sync.post(new RedisSync.Unfollow(channel));
+        if (listener != null) {
+            sync.post(new RedisSync.Unfollow(channel, listener));
+        }
     }
 }

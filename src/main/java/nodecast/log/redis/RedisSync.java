@@ -91,7 +91,8 @@ public final class RedisSync implements AutoCloseable {
     record Follow(ChannelName channel, MessageLog.Listener listener) implements Event {
     }
 
-    record Unfollow(ChannelName channel) implements Event {
+    /** Stops feeding {@code listener}: only it, should the channel be followed anew meanwhile. */
+    record Unfollow(ChannelName channel, MessageLog.Listener listener) implements Event {
     }
 
     private record Close() implements Event {
@@ -199,10 +200,14 @@ public final class RedisSync implements AutoCloseable {
             lastBeatHeard = nanoTime.getAsLong();
         } else if (event instanceof Follow follow) {
             ChannelSync sync = new ChannelSync(follow.channel(), follow.listener(), commands, maxMessages, metrics, nanoTime);
-            channels.put(follow.channel(), sync);
+            ChannelSync replaced = channels.put(follow.channel(), sync);
+            if (replaced != null) {
+                replaced.close();
+            }
         } else if (event instanceof Unfollow unfollow) {
-            ChannelSync sync = channels.remove(unfollow.channel());
-            if (sync != null) {
+            ChannelSync sync = channels.get(unfollow.channel());
+            if (sync != null && sync.feeds(unfollow.listener())) {
+                channels.remove(unfollow.channel());
                 sync.close();
             }
         } else if (event instanceof Close) {
