@@ -27,6 +27,10 @@ public final class MemoryMessageStore implements MessageStore {
         return new MemoryChannel(this, channel);
     }
 
+    int maxMessages() {
+        return maxMessages;
+    }
+
     /** The log of {@code channel}, made if the store holds none (or forgot it). */
     synchronized MemoryMessageLog live(ChannelName channel) {
         MemoryMessageLog log = channels.get(channel);
