@@ -1,21 +1,26 @@
 package nodecast.log;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The newest messages of a log, at most {@code capacity}, with contiguous ids
  * {@code [start, end)}. Finding a message by id is O(1), so reading k messages costs O(k).
- * Not thread-safe: its owner guards it.
+ * Its array starts small and doubles as messages come, up to the capacity: a server holds a ring
+ * per channel (two, with the in-memory log), and most channels hold far fewer than the most they
+ * may. Not thread-safe: its owner guards it.
  */
 public final class MessageRing {
-    private final Message[] slots;
+    private static final int FIRST_SIZE = 16;
+
+    private final int capacity;
+    private Message[] slots;
     private long start;
     private long end;
 
     public MessageRing(int capacity) {
-        slots = new Message[capacity];
+        this.capacity = capacity;
+        this.slots = new Message[Math.min(capacity, FIRST_SIZE)];
     }
 
     public long start() {
@@ -31,18 +36,30 @@ public final class MessageRing {
         if (message.id() != end) {
             throw new IllegalArgumentException("expected id " + end + ", got " + message.id());
         }
+        if (end - start == slots.length && slots.length < capacity) {
+            grow();
+        }
         slots[slot(end)] = message;
         end++;
-        if (end - start > slots.length) {
-            start = end - slots.length;
+        if (end - start > capacity) {
+            start = end - capacity;
         }
     }
 
-    /** Empties the ring; the next message added must have id {@code nextId}. */
+    /** Empties the ring (back to its first size); the next message added must have id {@code nextId}. */
     public void reset(long nextId) {
-        Arrays.fill(slots, null);
+        slots = new Message[Math.min(capacity, FIRST_SIZE)];
         start = nextId;
         end = nextId;
+    }
+
+    /** Twice the slots, each kept message moved to where its id now falls. */
+    private void grow() {
+        Message[] old = slots;
+        slots = new Message[(int) Math.min(capacity, 2L * old.length)];
+        for (long id = start; id < end; id++) {
+            slots[slot(id)] = old[(int) (id % old.length)];
+        }
     }
 
     /** Forgets every message below {@code id}; if that is past the end, the next message added must have id {@code id}. */
@@ -78,7 +95,7 @@ public final class MessageRing {
     }
 
     public int capacity() {
-        return slots.length;
+        return capacity;
     }
 
     public int size() {

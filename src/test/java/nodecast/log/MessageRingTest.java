@@ -52,4 +52,25 @@ class MessageRingTest {
         ring.add(message(3));
         assertEquals(List.of(3L), ids(ring.from(0, 100)));
     }
+
+    @Test
+    void a_ring_grows_as_messages_come_and_keeps_every_one_in_order() {
+        MessageRing ring = new MessageRing(100);
+        for (long id = 0; id < 250; id++) {
+            ring.add(message(id));
+            long first = Math.max(0, id + 1 - 100);
+            assertEquals(LongStream.rangeClosed(first, id).boxed().toList(), ids(ring.from(0, 1_000)), "after id " + id);
+        }
+        assertEquals(150, ring.start());
+        assertEquals(100, ring.size());
+    }
+
+    @Test
+    void a_ring_dropped_before_some_id_grows_from_what_it_keeps() {
+        MessageRing ring = new MessageRing(64);
+        LongStream.range(0, 20).mapToObj(MessageRingTest::message).forEach(ring::add);
+        ring.dropBefore(15);
+        LongStream.range(20, 60).mapToObj(MessageRingTest::message).forEach(ring::add);
+        assertEquals(LongStream.range(15, 60).boxed().toList(), ids(ring.from(0, 1_000)));
+    }
 }
