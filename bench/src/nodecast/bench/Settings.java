@@ -55,12 +55,13 @@ record Settings(
      * {@code spreads}, {@code rounds} rounds of one message to every channel, over
      * {@code publishConnections}; first an unmeasured warm-up over {@code warmUpSpread} channels (a
      * number not in {@code spreads}, so its channels are its own). Idle memory: {@code idleChannels}
-     * channels read once, then {@code idlePublished} channels given one message each, on a server that
-     * drops a channel after {@code idleSeconds} without a viewer. Fewer are published to: with the
+     * channels read once, then {@code idlePublished} channels given one message each, {@code idleBatch}
+     * at a time (the next once the server has dropped them), on a server that drops a channel after
+     * {@code idleSeconds} without a viewer. Fewer are published to: with the
      * in-memory log each keeps a ring of --max-messages slots (10,000 by default, 40 KB) on the heap.
      */
     record ChannelLoad(int viewers, List<Integer> spreads, int rounds, int publishConnections, int warmUpViewers,
-            int warmUpSpread, int warmUpRounds, int idleChannels, int idlePublished, int idleSeconds) {
+            int warmUpSpread, int warmUpRounds, int idleChannels, int idlePublished, int idleBatch, int idleSeconds) {
     }
 
     static final class Invalid extends RuntimeException {
@@ -134,7 +135,7 @@ record Settings(
                 ? List.of(DEFAULT_SERVER_JVM_OPTIONS.split(" "))
                 : List.of(serverJvmOptions.strip().split("\\s+"));
         if (quick) {
-            ChannelLoad channelLoad = channels ? new ChannelLoad(200, List.of(1, 20, 200), 3, 4, 50, 10, 3, 2_000, 500, 2) : null;
+            ChannelLoad channelLoad = channels ? new ChannelLoad(200, List.of(1, 20, 200), 3, 4, 50, 10, 3, 2_000, 500, 500, 2) : null;
             return new Settings(true, jar, home, jvm, logs, 50, 10, List.of(200), 5, 9_000,
                     Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(50), Duration.ofSeconds(3),
                     100, 4, Duration.ofSeconds(1), Duration.ofSeconds(2), peer, List.of(200), 5, Duration.ofSeconds(1), channelLoad);
@@ -147,7 +148,7 @@ record Settings(
         }
         levels.add(maxViewers);
         ChannelLoad channelLoad = channels ? new ChannelLoad(channelViewers, channelSpreads(channelViewers), 20, 4, 1_000, 10, 10,
-                100_000, 10_000, 2) : null;
+                100_000, 10_000, 5_000, 2) : null;
         return new Settings(false, jar, home, jvm, logs, 1_000, 50, levels, 20, 9_000,
                 Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(100, 1_000, 10_000), Duration.ofSeconds(11),
                 1_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(10), peer, peerViewers, 20, Duration.ofSeconds(1), channelLoad);
