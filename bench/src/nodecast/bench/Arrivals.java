@@ -1,31 +1,36 @@
 package nodecast.bench;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
-/** When each message reached each viewer of one worker (System.nanoTime), kept as plain long arrays. */
+/**
+ * When each message reached each viewer of one worker (System.nanoTime), kept as plain long arrays
+ * that start small: with 10,000 channels a round is 10,000 messages of a viewer or two each.
+ */
 final class Arrivals {
-    private final Map<Long, long[]> timesById = new TreeMap<>();
-    private final Map<Long, Integer> countById = new TreeMap<>();
+    private final Map<ChannelMessage, long[]> timesByMessage = new HashMap<>();
+    private final Map<ChannelMessage, Integer> countByMessage = new HashMap<>();
 
-    void record(long id, long nanoTime) {
-        long[] times = timesById.computeIfAbsent(id, k -> new long[256]);
-        int count = countById.getOrDefault(id, 0);
+    void record(int channel, long id, long nanoTime) {
+        ChannelMessage message = new ChannelMessage(channel, id);
+        long[] times = timesByMessage.computeIfAbsent(message, k -> new long[16]);
+        int count = countByMessage.getOrDefault(message, 0);
         if (count == times.length) {
             times = Arrays.copyOf(times, count * 2);
-            timesById.put(id, times);
+            timesByMessage.put(message, times);
         }
         times[count] = nanoTime;
-        countById.put(id, count + 1);
+        countByMessage.put(message, count + 1);
     }
 
-    /** One line per message: {@code arrivals <id> <t1> <t2> ...}. */
+    /** One line per message: {@code arrivals <channel> <id> <t1> <t2> ...}. */
     void writeTo(StringBuilder out) {
-        for (Map.Entry<Long, long[]> entry : timesById.entrySet()) {
-            out.append("arrivals ").append(entry.getKey());
+        for (Map.Entry<ChannelMessage, long[]> entry : timesByMessage.entrySet()) {
+            ChannelMessage message = entry.getKey();
+            out.append("arrivals ").append(message.channel()).append(' ').append(message.id());
             long[] times = entry.getValue();
-            int count = countById.get(entry.getKey());
+            int count = countByMessage.get(message);
             for (int i = 0; i < count; i++) {
                 out.append(' ').append(times[i]);
             }
@@ -34,7 +39,7 @@ final class Arrivals {
     }
 
     void clear() {
-        timesById.clear();
-        countById.clear();
+        timesByMessage.clear();
+        countByMessage.clear();
     }
 }

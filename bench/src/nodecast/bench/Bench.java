@@ -14,7 +14,8 @@ import java.util.Optional;
  * The benchmark's coordinator: starts nodecast (in memory, then on a redis-server of its own),
  * drives it with worker processes and wrk over loopback, prints the tables and writes
  * results/latest.json and results/latest.png (results/quick.* for a quick run). With --peer nchan,
- * instead: nodecast, then Nchan, driven by the same viewers; results/nchan.json (nchan-quick.json).
+ * instead: nodecast, then Nchan, driven by the same viewers; results/nchan.json (nchan-quick.json). With
+ * --channels, instead: fan-out over channels and the memory of idle ones; results/channels.json (channels-quick.json).
  * Progress goes to standard error, tables to standard output.
  * Exit status: 0, 1 if any message was lost or duplicated (or a viewer could not connect), 2 if the run failed.
  */
@@ -68,6 +69,9 @@ public final class Bench {
             return new PeerRun(settings, children, notes).run(module, start, loadAtStart, logDir, results);
         }
         List<LogKind> logs = availableLogs();
+        if (settings.channels() != null) {
+            return logs.isEmpty() ? 2 : new ChannelRun(settings, children, notes).run(logs, start, loadAtStart, logDir, results);
+        }
         boolean withWrk = Wrk.isInstalled() || missing("wrk", "wrk");
         if (logs.isEmpty()) {
             return 2;

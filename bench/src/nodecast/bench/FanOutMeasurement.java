@@ -155,8 +155,8 @@ final class FanOutMeasurement {
         LoadGenerator.Report report = generator.report();
 
         List<Long> latencies = new ArrayList<>();
-        report.arrivalsById().forEach((id, times) -> {
-            long sent = sentAt.get(id);
+        report.arrivals().forEach((message, times) -> {
+            long sent = sentAt.get(message.id());
             times.forEach(t -> latencies.add(t - sent));
         });
         Percentiles nanos = new Percentiles(latencies.stream().mapToLong(Long::longValue).toArray());

@@ -47,10 +47,25 @@ final class LoadGenerator implements AutoCloseable {
 
     /** Adds viewers of {@code style}, shared evenly between workers, until there are {@code total}; each counts from {@code fromId}. */
     Opened openUpTo(int total, int port, ViewerStyle style, long fromId, Duration timeout) {
+        return openUpTo(total, port, style, fromId, ChannelSpread.NONE, timeout);
+    }
+
+    /** Opens {@code total} of nodecast's minimal viewers spread over channels by {@code spread}, each from id 0; none may be open. */
+    Opened openOn(ChannelSpread spread, int total, int port, Duration timeout) {
+        if (viewers != 0) {
+            throw new IllegalStateException("viewers of another spread are still open");
+        }
+        return openUpTo(total, port, ViewerStyle.NODECAST_MINIMAL, 0, spread, timeout);
+    }
+
+    private Opened openUpTo(int total, int port, ViewerStyle style, long fromId, ChannelSpread spread, Duration timeout) {
         int toAdd = total - viewers;
+        int first = viewers;
         for (int w = 0; w < workers.size(); w++) {
             int share = toAdd / workers.size() + (w < toAdd % workers.size() ? 1 : 0);
-            workers.get(w).send("open " + share + " " + port + " " + fromId + " " + timeout.toMillis() + " " + style.name());
+            workers.get(w).send("open " + share + " " + port + " " + fromId + " " + timeout.toMillis() + " " + style.name()
+                    + " " + spread.channels() + " " + first);
+            first += share;
         }
         int connected = 0;
         int failed = 0;
@@ -83,19 +98,20 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     /** What the viewers saw since the last report. */
-    record Report(Map<Long, List<Long>> arrivalsById, long delivered, long duplicated, long skipped,
+    record Report(Map<ChannelMessage, List<Long>> arrivals, long delivered, long duplicated, long skipped,
             long errors, long emptyAnswers, long responses, int viewers) {
     }
 
     Report report() {
         workers.forEach(w -> w.send("report"));
-        Map<Long, List<Long>> arrivals = new HashMap<>();
+        Map<ChannelMessage, List<Long>> arrivals = new HashMap<>();
         long[] counts = new long[7];
         for (WorkerProcess worker : workers) {
             for (String[] words : worker.until("end", REPLY_TIMEOUT)) {
                 if (words[0].equals("arrivals")) {
-                    List<Long> times = arrivals.computeIfAbsent(Long.parseLong(words[1]), id -> new ArrayList<>());
-                    for (int i = 2; i < words.length; i++) {
+                    ChannelMessage message = new ChannelMessage(Integer.parseInt(words[1]), Long.parseLong(words[2]));
+                    List<Long> times = arrivals.computeIfAbsent(message, m -> new ArrayList<>());
+                    for (int i = 3; i < words.length; i++) {
                         times.add(Long.parseLong(words[i]));
                     }
                 } else if (words[0].equals("counts")) {

@@ -34,6 +34,12 @@ final class NodecastProcess implements AutoCloseable {
     /** Starts nodecast with the in-memory log, or on a new redis-server when {@code onRedis}; returns once it is ready. */
     static NodecastProcess start(Children children, Settings settings, boolean onRedis, Duration waitTimeout, Path logDir, String name)
             throws IOException {
+        return start(children, settings, onRedis, waitTimeout, List.of(), logDir, name);
+    }
+
+    /** The same, with {@code options}: more of nodecast's flags and their values. */
+    static NodecastProcess start(Children children, Settings settings, boolean onRedis, Duration waitTimeout, List<String> options,
+            Path logDir, String name) throws IOException {
         RedisServer redis = onRedis ? RedisServer.start(children, logDir.resolve(name + "-redis.log")) : null;
         int port = FreePort.find();
         String publishKey = UUID.randomUUID().toString();
@@ -47,6 +53,7 @@ final class NodecastProcess implements AutoCloseable {
         if (redis != null) {
             command.addAll(List.of("--redis", redis.url()));
         }
+        command.addAll(options);
         Path log = logDir.resolve(name + "-nodecast.log");
         NodecastProcess server = new NodecastProcess(children, children.start(command, log), redis, port, publishKey);
         long deadline = System.nanoTime() + 30_000_000_000L;
@@ -62,18 +69,35 @@ final class NodecastProcess implements AutoCloseable {
 
     private boolean isReady() {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/readyz").toURL().openConnection();
-            connection.setConnectTimeout(1000);
-            connection.setReadTimeout(1000);
-            int status = connection.getResponseCode();
-            try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
-                if (body != null) {
-                    body.readAllBytes();
-                }
-            }
-            return status == 200;
+            return get("/readyz").status() == 200;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** The value of an unlabelled metric at /metrics (a gauge such as nodecast_channels). */
+    double metric(String name) throws IOException {
+        Answer answer = get("/metrics");
+        if (answer.status() != 200) {
+            throw new IOException("/metrics answered " + answer.status());
+        }
+        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(answer.body());
+        if (!value.find()) {
+            throw new IOException("/metrics has no " + name);
+        }
+        return Double.parseDouble(value.group(1));
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    private Answer get(String path) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        connection.setConnectTimeout(1000);
+        connection.setReadTimeout(5000);
+        int status = connection.getResponseCode();
+        try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+            return new Answer(status, body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

@@ -157,8 +157,8 @@ final class PeerComparison {
         LoadGenerator.Report report = generator.report();
 
         List<Long> latencies = new ArrayList<>();
-        report.arrivalsById().forEach((id, times) -> {
-            Long sent = sentAt.get(id);
+        report.arrivals().forEach((message, times) -> {
+            Long sent = sentAt.get(message.id());
             if (sent != null) {
                 times.forEach(t -> latencies.add(t - sent));
             }

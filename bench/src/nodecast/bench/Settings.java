@@ -17,6 +17,7 @@ import java.util.List;
  * @param peer the server to compare nodecast with instead of the usual run ("nchan"), or null
  * @param peerViewerLevels the numbers of held viewers the comparison is made at, rising
  * @param peerMessages messages published at each of them, one every {@code peerPublishInterval}
+ * @param channels instead of the usual run, the channels run's figures; null for the others
  */
 record Settings(
         boolean quick,
@@ -40,12 +41,28 @@ record Settings(
         String peer,
         List<Integer> peerViewerLevels,
         int peerMessages,
-        Duration peerPublishInterval) {
+        Duration peerPublishInterval,
+        ChannelLoad channels) {
 
     /** The server's JVM options unless BENCH_SERVER_JAVA_OPTS says otherwise: a fixed heap ceiling, the JVM's default collector. */
     static final String DEFAULT_SERVER_JVM_OPTIONS = "-Xmx1g";
     static final int DEFAULT_MAX_VIEWERS = 19_000;
     static final List<Integer> DEFAULT_PEER_VIEWERS = List.of(1_000, 5_000);
+    static final int DEFAULT_CHANNEL_VIEWERS = 10_000;
+
+    /**
+     * The --channels run. Fan-out: {@code viewers} spread over each number of channels in
+     * {@code spreads}, {@code rounds} rounds of one message to every channel, over
+     * {@code publishConnections}; first an unmeasured warm-up over {@code warmUpSpread} channels (a
+     * number not in {@code spreads}, so its channels are its own). Idle memory: {@code idleChannels}
+     * channels read once, then {@code idlePublished} channels given one message each, {@code idleBatch}
+     * at a time (the next once the server has dropped them), on a server that drops a channel after
+     * {@code idleSeconds} without a viewer. Fewer are published to: with the
+     * in-memory log each keeps a ring of --max-messages slots (10,000 by default, 40 KB) on the heap.
+     */
+    record ChannelLoad(int viewers, List<Integer> spreads, int rounds, int publishConnections, int warmUpViewers,
+            int warmUpSpread, int warmUpRounds, int idleChannels, int idlePublished, int idleBatch, int idleSeconds) {
+    }
 
     static final class Invalid extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -59,6 +76,7 @@ record Settings(
         return """
                 Usage: bench/run.sh [--quick] [--max-viewers N] [--logs memory,redis]
                        bench/run.sh --peer nchan [--peer-viewers 1000,5000] [--quick]
+                       bench/run.sh --channels [--channel-viewers N] [--logs memory,redis] [--quick]
                   --quick          a smoke run of well under a minute; exits 1 if any message was lost or duplicated
                   --max-viewers N  the largest fan-out measured (default %d; the server may open 20,000 files)
                   --logs LIST      which message logs to run against (default memory,redis)
@@ -66,9 +84,13 @@ record Settings(
                                    libnginx-mod-nchan, started by the run): the same browser-like viewers, a message
                                    a second; results in results/nchan.json (a missing nginx skips it, with a note)
                   --peer-viewers L the numbers of viewers the comparison is made at (default %s)
+                  --channels       instead of the usual run, channels: fan-out to the same viewers spread over 1, 100
+                                   and 10,000 channels (a round publishes one message to every channel), then the
+                                   memory of a server that served 100,000 channels once and idles; results/channels.json
+                  --channel-viewers N  the viewers of the channels fan-out (default %d)
                 Environment: BENCH_SERVER_JAVA_OPTS (default "%s"), NODECAST_JAR (default target/nodecast.jar)
                 """.formatted(DEFAULT_MAX_VIEWERS, String.join(",", DEFAULT_PEER_VIEWERS.stream().map(String::valueOf).toList()),
-                DEFAULT_SERVER_JVM_OPTIONS);
+                DEFAULT_CHANNEL_VIEWERS, DEFAULT_SERVER_JVM_OPTIONS);
     }
 
     static Settings parse(List<String> args, String serverJvmOptions) {
@@ -79,10 +101,16 @@ record Settings(
         List<LogKind> logs = List.of(LogKind.MEMORY, LogKind.REDIS);
         String peer = null;
         List<Integer> peerViewers = DEFAULT_PEER_VIEWERS;
+        boolean channels = false;
+        int channelViewers = DEFAULT_CHANNEL_VIEWERS;
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
             if (flag.equals("--quick")) {
                 quick = true;
+                continue;
+            }
+            if (flag.equals("--channels")) {
+                channels = true;
                 continue;
             }
             if (i + 1 >= args.size()) {
@@ -96,6 +124,7 @@ record Settings(
                 case "--logs" -> logs = Arrays.stream(value.split(",")).map(Settings::logKind).toList();
                 case "--peer" -> peer = peer(value);
                 case "--peer-viewers" -> peerViewers = Arrays.stream(value.split(",")).map(v -> positive(flag, v.strip())).sorted().toList();
+                case "--channel-viewers" -> channelViewers = positive(flag, value);
                 default -> throw new Invalid("unknown option " + flag + "; see --help");
             }
         }
@@ -106,9 +135,10 @@ record Settings(
                 ? List.of(DEFAULT_SERVER_JVM_OPTIONS.split(" "))
                 : List.of(serverJvmOptions.strip().split("\\s+"));
         if (quick) {
+            ChannelLoad channelLoad = channels ? new ChannelLoad(200, List.of(1, 20, 200), 3, 4, 50, 10, 3, 2_000, 500, 500, 2) : null;
             return new Settings(true, jar, home, jvm, logs, 50, 10, List.of(200), 5, 9_000,
                     Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(50), Duration.ofSeconds(3),
-                    100, 4, Duration.ofSeconds(1), Duration.ofSeconds(2), peer, List.of(200), 5, Duration.ofSeconds(1));
+                    100, 4, Duration.ofSeconds(1), Duration.ofSeconds(2), peer, List.of(200), 5, Duration.ofSeconds(1), channelLoad);
         }
         List<Integer> levels = new ArrayList<>();
         for (int level : List.of(1_000, 5_000, 10_000)) {
@@ -117,14 +147,21 @@ record Settings(
             }
         }
         levels.add(maxViewers);
+        ChannelLoad channelLoad = channels ? new ChannelLoad(channelViewers, channelSpreads(channelViewers), 20, 4, 1_000, 10, 10,
+                100_000, 10_000, 5_000, 2) : null;
         return new Settings(false, jar, home, jvm, logs, 1_000, 50, levels, 20, 9_000,
                 Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(100, 1_000, 10_000), Duration.ofSeconds(11),
-                1_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(10), peer, peerViewers, 20, Duration.ofSeconds(1));
+                1_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(10), peer, peerViewers, 20, Duration.ofSeconds(1), channelLoad);
+    }
+
+    /** 1, 100 and 10,000 channels, but never more channels than viewers: each channel has a viewer at least. */
+    private static List<Integer> channelSpreads(int viewers) {
+        return List.of(1, 100, 10_000).stream().map(c -> Math.min(c, viewers)).distinct().toList();
     }
 
     /** Worker processes needed for the largest level; at least two, so the quick run covers the multi-process path too. */
     int workers() {
-        List<Integer> levels = peer == null ? viewerLevels : peerViewerLevels;
+        List<Integer> levels = channels != null ? List.of(channels.viewers()) : peer == null ? viewerLevels : peerViewerLevels;
         int most = levels.get(levels.size() - 1);
         return Math.max(2, (most + socketsPerWorker - 1) / socketsPerWorker);
     }

@@ -14,8 +14,11 @@ final class ViewerConnection {
     private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
-    final SocketChannel channel;
+    final SocketChannel socket;
     final PollProtocol protocol;
+    /** The channel it follows, by number (0 for a server without channels), and that channel's path prefix (empty: unprefixed). */
+    final int channel;
+    final byte[] channelPath;
     /** The id after the last message it got: what it counts deliveries, gaps and repeats by. */
     long nextId;
     /** Header lines its protocol must send back with the next request (Nchan's); null if none. */
@@ -34,9 +37,11 @@ final class ViewerConnection {
     /** Bytes after the response; a viewer with one request outstanding should never see any. */
     int extraBytes;
 
-    ViewerConnection(SocketChannel channel, PollProtocol protocol, long nextId) {
-        this.channel = channel;
+    ViewerConnection(SocketChannel socket, PollProtocol protocol, ChannelSpread.Follows follows, long nextId) {
+        this.socket = socket;
         this.protocol = protocol;
+        this.channel = follows.channel();
+        this.channelPath = follows.path();
         this.nextId = nextId;
     }
 

@@ -44,6 +44,9 @@ final class ViewerPool {
     private InetSocketAddress server;
     private PollProtocol openProtocol;
     private long openFromId;
+    private ChannelSpread openSpread;
+    /** Which viewer of the spread the next one opened is: it decides the channel that viewer follows. */
+    private int nextViewer;
     private int toOpen;
     private int openFailures;
 
@@ -63,11 +66,16 @@ final class ViewerPool {
         this.sources = sources;
     }
 
-    /** Starts opening {@code count} more viewers polling with {@code protocol}, each counting from {@code fromId}. */
-    void open(InetSocketAddress server, PollProtocol protocol, int count, long fromId) {
+    /**
+     * Starts opening {@code count} more viewers polling with {@code protocol}, each counting from
+     * {@code fromId}; they are viewers {@code firstViewer} on of {@code spread}.
+     */
+    void open(InetSocketAddress server, PollProtocol protocol, int count, long fromId, ChannelSpread spread, int firstViewer) {
         this.server = server;
         this.openProtocol = protocol;
         this.openFromId = fromId;
+        this.openSpread = spread;
+        this.nextViewer = firstViewer;
         this.toOpen = count;
         this.openFailures = 0;
     }
@@ -128,7 +136,7 @@ final class ViewerPool {
     void closeAll() throws IOException {
         abandonOpening();
         for (ViewerConnection viewer : viewers) {
-            viewer.channel.close();
+            viewer.socket.close();
         }
         viewers.clear();
         awaitedId = -1;
@@ -167,24 +175,24 @@ final class ViewerPool {
     }
 
     private void startConnect() {
-        SocketChannel channel = null;
+        SocketChannel socket = null;
         try {
-            channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            socket = SocketChannel.open();
+            socket.configureBlocking(false);
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             // Spreading source addresses keeps each one's ephemeral ports far from exhaustion.
-            channel.bind(new InetSocketAddress(sources.get(nextSource++ % sources.size()), 0));
-            ViewerConnection viewer = new ViewerConnection(channel, openProtocol, openFromId);
-            if (channel.connect(server)) {
-                connected(channel.register(selector, SelectionKey.OP_READ, viewer), viewer);
+            socket.bind(new InetSocketAddress(sources.get(nextSource++ % sources.size()), 0));
+            ViewerConnection viewer = new ViewerConnection(socket, openProtocol, openSpread.follows(nextViewer++), openFromId);
+            if (socket.connect(server)) {
+                connected(socket.register(selector, SelectionKey.OP_READ, viewer), viewer);
             } else {
-                connecting.add(channel.register(selector, SelectionKey.OP_CONNECT, viewer));
+                connecting.add(socket.register(selector, SelectionKey.OP_CONNECT, viewer));
             }
         } catch (IOException e) {
             openFailures++;
-            if (channel != null) {
+            if (socket != null) {
                 try {
-                    channel.close();
+                    socket.close();
                 } catch (IOException ignored) {
                     // already failed; the count says so
                 }
@@ -195,7 +203,7 @@ final class ViewerPool {
     private void finishConnect(SelectionKey key, ViewerConnection viewer) {
         connecting.remove(key);
         try {
-            viewer.channel.finishConnect();
+            viewer.socket.finishConnect();
             key.interestOps(SelectionKey.OP_READ);
             connected(key, viewer);
         } catch (IOException e) {
@@ -217,7 +225,7 @@ final class ViewerPool {
         int count;
         readBuffer.clear();
         try {
-            count = viewer.channel.read(readBuffer);
+            count = viewer.socket.read(readBuffer);
         } catch (IOException e) {
             count = -1;
         }
@@ -264,7 +272,7 @@ final class ViewerPool {
             skipped += id - viewer.nextId;
             delivered++;
             if (timing) {
-                arrivals.record(id, now);
+                arrivals.record(viewer.channel, id, now);
             }
             if (viewer.nextId <= awaitedId && id + 1 > awaitedId) {
                 reachedAwaited++;
@@ -283,7 +291,7 @@ final class ViewerPool {
         writeBuffer.clear();
         writeBuffer.put(requestBytes, 0, length).flip();
         try {
-            viewer.channel.write(writeBuffer);
+            viewer.socket.write(writeBuffer);
         } catch (IOException e) {
             drop(key, viewer);
             return;
@@ -296,7 +304,7 @@ final class ViewerPool {
 
     private void writeUnsent(SelectionKey key, ViewerConnection viewer) {
         try {
-            viewer.channel.write(viewer.unsent);
+            viewer.socket.write(viewer.unsent);
         } catch (IOException e) {
             drop(key, viewer);
             return;

@@ -15,11 +15,13 @@ import java.util.concurrent.TimeUnit;
  * answered on standard output. Several run at once because one process may open only so many files.
  *
  * <pre>
- *   open COUNT PORT FROM_ID TIMEOUT_MS STYLE -&gt; opened VIEWERS FAILED (once connected and polling, or at the timeout;
- *                                          STYLE a {@link ViewerStyle}: which protocol, which headers)
+ *   open COUNT PORT FROM_ID TIMEOUT_MS STYLE CHANNELS FIRST
+ *                                       -&gt; opened VIEWERS FAILED (once connected and polling, or at the timeout;
+ *                                          STYLE a {@link ViewerStyle}: which protocol, which headers; the viewers
+ *                                          are FIRST on of a {@link ChannelSpread} over CHANNELS, 0 for none)
  *   timing on|off                       -&gt; ok                        (record each message's arrival times, or only count)
  *   await ID TIMEOUT_MS                 -&gt; reached ID REACHED VIEWERS (once every viewer has message ID, or at the timeout)
- *   report                              -&gt; arrivals ID T1 T2 ... (per message, when timing is on), then
+ *   report                              -&gt; arrivals CHANNEL ID T1 T2 ... (per message, when timing is on), then
  *                                          counts DELIVERED DUPLICATED SKIPPED ERRORS EMPTY RESPONSES VIEWERS, then end;
  *                                          everything counted since the last report
  *   close                               -&gt; closed                    (closes every viewer)
@@ -79,7 +81,8 @@ public final class ViewerWorker {
         switch (words[0]) {
             case "open" -> {
                 pool.open(new InetSocketAddress("127.0.0.1", Integer.parseInt(words[2])),
-                        ViewerStyle.valueOf(words[5]).protocol, Integer.parseInt(words[1]), Long.parseLong(words[3]));
+                        ViewerStyle.valueOf(words[5]).protocol, Integer.parseInt(words[1]), Long.parseLong(words[3]),
+                        new ChannelSpread(Integer.parseInt(words[6])), Integer.parseInt(words[7]));
                 openDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(words[4]));
             }
             case "timing" -> {
