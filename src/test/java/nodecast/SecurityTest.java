@@ -253,6 +253,9 @@ class SecurityTest {
             s.publish("counted");
             viewer.get();
             s.get("/since?id=x");
+            // A refusal is counted when its exchange completes, which may be a moment after the client has its answer.
+            RedisLogTest.awaitTrue(() -> s.get("/metrics").body().contains("nodecast_refused_requests_total{status=\"400\"} 1.0"),
+                    "the refusal was never counted");
             String metrics = s.get("/metrics").body();
             assertTrue(metrics.contains("nodecast_publish_latency_seconds_count 1"), metrics);
             assertTrue(metrics.contains("nodecast_deliveries_total 1.0"), metrics);
