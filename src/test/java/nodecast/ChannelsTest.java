@@ -139,6 +139,17 @@ class ChannelsTest {
         assertEquals(List.of("kept"), texts(s.get("/c/one/since?id=0")));
     }
 
+    @Test
+    void the_default_channel_is_never_dropped_so_readiness_holds_when_the_memory_log_is_full() throws Exception {
+        TestServer s = servers.started(TestServer.start(TestServer.config(null, TestServer.WAIT_TIMEOUT, 0).toBuilder()
+                .maxChannels(2).channelIdle(Duration.ofMillis(1)).build(), Clock.systemUTC()));
+        assertEquals(201, publish(s, "a", "kept").statusCode());
+        awaitTrue(() -> s.server.channels().count() == 1, "channel a was dropped when idle");
+        assertEquals(503, publish(s, "b", "refused").statusCode(), "default and a fill the two channels");
+        HttpResponse<String> ready = s.get("/readyz");
+        assertEquals(200, ready.statusCode(), ready.body());
+    }
+
     @ParameterizedTest
     @EnumSource(Store.class)
     void a_channel_no_viewer_asks_for_is_dropped_from_memory_and_read_again_when_one_comes_back(Store store) {
@@ -146,8 +157,8 @@ class ChannelsTest {
                 TestServer.WAIT_TIMEOUT, 0).toBuilder().channelIdle(Duration.ofMillis(300)).build(), Clock.systemUTC()));
         publish(s, "news", "still here");
         String log = s.get("/c/news/since?id=0").headers().firstValue(Replies.LOG_HEADER.toString()).orElseThrow();
-        awaitTrue(() -> s.server.channels().count() == 0, "the idle channels were dropped");
-        assertTrue(s.get("/metrics").body().contains("nodecast_channels 0.0"));
+        awaitTrue(() -> s.server.channels().count() == 1, "the idle channels were dropped, all but default");
+        assertTrue(s.get("/metrics").body().contains("nodecast_channels 1.0"));
 
         HttpResponse<String> back = s.get("/c/news/since?id=0");
         assertEquals(List.of("still here"), texts(back));

@@ -122,14 +122,19 @@ public final class Channels implements AutoCloseable {
         return closing;
     }
 
-    /** Drops every channel that no viewer asked for lately and no one waits on. */
+    /**
+     * Drops every channel that no viewer asked for lately and no one waits on, but {@code default}:
+     * taken up at start and asked by readiness checks, it is never given up, so they can never find
+     * the store too full to take it up again.
+     */
     void dropIdle() {
         List<Broadcaster> dropped = new ArrayList<>();
         long now = nanoTime.getAsLong();
         synchronized (held) {
             for (Iterator<Map.Entry<ChannelName, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<ChannelName, Held> entry = it.next();
-                if (entry.getValue().broadcaster.parkedCount() == 0 && now - entry.getValue().lastAsked > idleAfterNanos) {
+                if (!entry.getKey().equals(ChannelName.DEFAULT) && entry.getValue().broadcaster.parkedCount() == 0
+                        && now - entry.getValue().lastAsked > idleAfterNanos) {
                     it.remove();
                     // Under the lock: the channel cannot be taken up again until its log has let go of
                     // this broadcaster, so the new one is never the one let go of. Both calls are quick.
