@@ -212,7 +212,8 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
             new Option<>("--port", "NODECAST_PORT", "PORT", "port to listen on, 0 for any free port",
                     v -> wholeNumber(v, 0, 65_535), Builder::port, Config::port),
             new Option<>("--redis", "NODECAST_REDIS", "URL",
-                    "Redis holding the message log: redis://host:port/db, or redis-sentinel://host:port[,host:port]/mastername",
+                    "Redis holding the message log: redis://host:port/db, redis-sentinel://host:port[,host:port]/mastername,"
+                            + " or redis-cluster://host:port[,host:port] (any nodes of a Redis Cluster)",
                     Config::redisUri, Builder::redis, Config::redis, "in memory"),
             new Option<>("--redis-prefix", "NODECAST_REDIS_PREFIX", "PREFIX",
                     "what every Redis key and channel of this deployment starts with, so deployments can share a Redis",
@@ -372,14 +373,17 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
     }
 
     private static URI redisUri(String text) {
-        String expected = "must look like redis://host:port/db or redis-sentinel://host:port[,host:port]/mastername";
+        String expected = "must look like redis://host:port/db, redis-sentinel://host:port[,host:port]/mastername"
+                + " or redis-cluster://host:port[,host:port]";
         try {
             URI uri = new URI(text);
             boolean standalone = ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null;
-            boolean sentinel = "redis-sentinel".equals(uri.getScheme()) && uri.getAuthority() != null
-                    && uri.getPath() != null && uri.getPath().matches("/[^/]+")
+            boolean hosts = uri.getAuthority() != null
                     && uri.getAuthority().replaceFirst("^[^@]*@", "").matches("[^,:]+:[0-9]+(,[^,:]+:[0-9]+)*");
-            if (!standalone && !sentinel) {
+            boolean sentinel = "redis-sentinel".equals(uri.getScheme()) && hosts && uri.getPath() != null && uri.getPath().matches("/[^/]+");
+            boolean cluster = "redis-cluster".equals(uri.getScheme()) && hosts && (uri.getPath() == null || uri.getPath().matches("/?"))
+                    && uri.getQuery() == null;
+            if (!standalone && !sentinel && !cluster) {
                 throw new IllegalArgumentException(expected);
             }
             return uri;

@@ -121,6 +121,13 @@ class ConfigTest {
     }
 
     @Test
+    void a_redis_cluster_is_named_by_any_of_its_nodes() {
+        Config config = parse("--redis", "redis-cluster://user:secret@10.0.0.1:7000,10.0.0.2:7000");
+        assertEquals("redis-cluster", config.redis().getScheme());
+        assertEquals("user:secret@10.0.0.1:7000,10.0.0.2:7000", config.redis().getAuthority());
+    }
+
+    @Test
     void environment_variables_set_options_and_flags_win_over_them() {
         Map<String, String> env = Map.of("NODECAST_PORT", "7000", "NODECAST_WAIT_TIMEOUT", "3", "NODECAST_REDIS", "redis://r:1/0");
         Config fromEnv = Config.parse(List.of(), env);
@@ -138,9 +145,11 @@ class ConfigTest {
         "--wait-timeout|0|--wait-timeout must be a number of seconds, more than 0 and at most 60, got '0'",
         "--wait-timeout|61|--wait-timeout must be a number of seconds, more than 0 and at most 60, got '61'",
         "--wait-timeout|1e3|--wait-timeout must be a number of seconds, more than 0 and at most 60, got '1e3'",
-        "--redis|http://x:1|--redis must look like redis://host:port/db or redis-sentinel://host:port[,host:port]/mastername, got 'http://x:1'",
-        "--redis|redis://|--redis must look like redis://host:port/db or redis-sentinel://host:port[,host:port]/mastername, got 'redis://'",
-        "--redis|redis-sentinel://a:1,b/m|--redis must look like redis://host:port/db or redis-sentinel://host:port[,host:port]/mastername, got 'redis-sentinel://a:1,b/m'",
+        "--redis|http://x:1|--redis must look like redis://host:port/db, redis-sentinel://host:port[,host:port]/mastername or redis-cluster://host:port[,host:port], got 'http://x:1'",
+        "--redis|redis://|--redis must look like redis://host:port/db, redis-sentinel://host:port[,host:port]/mastername or redis-cluster://host:port[,host:port], got 'redis://'",
+        "--redis|redis-sentinel://a:1,b/m|--redis must look like redis://host:port/db, redis-sentinel://host:port[,host:port]/mastername or redis-cluster://host:port[,host:port], got 'redis-sentinel://a:1,b/m'",
+        "--redis|redis-cluster://a:1/0|--redis must look like redis://host:port/db, redis-sentinel://host:port[,host:port]/mastername or redis-cluster://host:port[,host:port], got 'redis-cluster://a:1/0'",
+        "--redis|redis-cluster://a|--redis must look like redis://host:port/db, redis-sentinel://host:port[,host:port]/mastername or redis-cluster://host:port[,host:port], got 'redis-cluster://a'",
         "--max-messages|0|--max-messages must be a whole number from 1 to 1000000, got '0'",
         "--host|' '|--host must be a host name or address, got ' '",
     })

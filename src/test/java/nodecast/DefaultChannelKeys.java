@@ -8,13 +8,7 @@ import java.util.zip.CRC32;
  * README gives the layout, for tests that edit Redis as a failover would leave it.
  */
 final class DefaultChannelKeys {
-    private static final String PARTITION;
-
-    static {
-        CRC32 crc = new CRC32();
-        crc.update("default".getBytes(StandardCharsets.UTF_8));
-        PARTITION = "nodecast:{p" + crc.getValue() % 64 + "}";
-    }
+    private static final String PARTITION = partitionTag("default");
 
     static final String SEQ = PARTITION + ":c:default:seq";
     static final String LOG = PARTITION + ":c:default:log";
@@ -22,5 +16,12 @@ final class DefaultChannelKeys {
     static final String EVENTS = PARTITION + ":events";
 
     private DefaultChannelKeys() {
+    }
+
+    /** What every key of channel {@code name} starts with: its partition's hash tag. */
+    static String partitionTag(String name) {
+        CRC32 crc = new CRC32();
+        crc.update(name.getBytes(StandardCharsets.UTF_8));
+        return "nodecast:{p" + crc.getValue() % 64 + "}";
     }
 }

@@ -42,9 +42,18 @@ final class RedisProcess implements AutoCloseable {
 
     /** A Redis with more options, e.g. {@code --appendonly yes --appendfsync always} to survive a crash. */
     static RedisProcess start(String... options) {
+        try {
+            return startOn(freePort(), options);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start redis-server", e);
+        }
+    }
+
+    /** A Redis on {@code port}, e.g. a cluster node, whose bus port (port + 10000) must be free too. */
+    static RedisProcess startOn(int port, String... options) {
         String binary = findRedisServer();
         try {
-            RedisProcess redis = new RedisProcess(freePort(), Files.createTempDirectory("nodecast-redis"), List.of(options));
+            RedisProcess redis = new RedisProcess(port, Files.createTempDirectory("nodecast-redis"), List.of(options));
             redis.launch(binary);
             return redis;
         } catch (IOException e) {
@@ -75,13 +84,18 @@ final class RedisProcess implements AutoCloseable {
     }
 
     private static String findRedisServer() {
+        return findTool("redis-server");
+    }
+
+    /** A tool of Debian's redis-server package (redis-server, redis-cli), by its path. */
+    static String findTool(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(dir, "redis-server");
+            File candidate = new File(dir, name);
             if (candidate.canExecute()) {
                 return candidate.getPath();
             }
         }
-        String missing = "redis-server is not installed (apt-get install -y redis-server)";
+        String missing = name + " is not installed (apt-get install -y redis-server)";
         if ("true".equals(System.getenv("CI"))) {
             fail(missing);
         }

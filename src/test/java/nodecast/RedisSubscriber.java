@@ -17,12 +17,12 @@ final class RedisSubscriber implements AutoCloseable {
 
     static RedisSubscriber on(RedisProcess redis, String channel) throws IOException {
         Socket socket = new Socket("127.0.0.1", redis.port());
-        socket.getOutputStream().write(("SUBSCRIBE " + channel + "\r\n").getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().write(("SSUBSCRIBE " + channel + "\r\n").getBytes(StandardCharsets.UTF_8));
         RedisSubscriber subscriber = new RedisSubscriber(socket);
         Thread reader = new Thread(subscriber::read, "redis-witness");
         reader.setDaemon(true);
         reader.start();
-        subscriber.awaitMessageContaining("subscribe");
+        subscriber.awaitMessageContaining("ssubscribe");
         return subscriber;
     }
 

@@ -326,7 +326,7 @@ class RedisSyncTest {
             s.publish("one");
             s.publish("two");
             master.command("CLIENT KILL TYPE pubsub"); // the resubscription reads the log afresh
-            awaitTrue(() -> master.bulk("INFO commandstats").contains("cmdstat_publish"), "the heartbeat runs");
+            awaitTrue(() -> master.bulk("INFO commandstats").contains("cmdstat_spublish"), "the heartbeat runs");
             awaitTrue(() -> calls(master, "eval") >= 4, "the log was read again after the resubscription");
             // No replica is attached, so each WAIT takes its full second: reads that waited would stall the sync.
             assertEquals(2, calls(master, "wait"), "WAIT follows the two publishes only: " + master.bulk("INFO commandstats"));

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,34 +17,6 @@ class ScaleOutTest {
 
     private static List<URI> bases(TestServer... servers) {
         return Stream.of(servers).map(s -> URI.create("http://127.0.0.1:" + s.port())).toList();
-    }
-
-    /**
-     * Publishes {@code text}, retrying on any instance until one acknowledges it, as a careful
-     * publisher would: with an idempotency key, so a retry after a 504 (stored or not, nobody
-     * knows) stores it exactly once.
-     */
-    private static void publishUntilAcknowledged(List<TestServer> servers, String text) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        for (int attempt = 0; ; attempt++) {
-            TestServer server = servers.get(attempt % servers.size());
-            try {
-                HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/submit-message"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .header("Accept", "application/json")
-                        .header("Authorization", "Bearer " + TestServer.KEY)
-                        .header("Idempotency-Key", text.replace(' ', '-'))
-                        .POST(HttpRequest.BodyPublishers.ofString("text=" + URLEncoder.encode(text, StandardCharsets.UTF_8))));
-                if (response.statusCode() == 201 || response.statusCode() == 200) {
-                    return;
-                }
-                assertTrue(response.statusCode() == 503 || response.statusCode() == 504, response.statusCode() + " " + response.body());
-            } catch (java.io.UncheckedIOException e) {
-                // that instance is down: try the next
-            }
-            assertTrue(System.nanoTime() < deadline, "no instance accepted '" + text + "'");
-            sleep(50);
-        }
     }
 
     private static void awaitTrue(Supplier<Boolean> condition, String what) {
@@ -91,7 +59,7 @@ class ScaleOutTest {
                     awaitTrue(() -> a.get("/readyz").statusCode() == 503, "readiness reports Redis gone");
                     redis.restart();
                 }
-                publishUntilAcknowledged(List.of(a, b), text);
+                TestServer.publishUntilAcknowledged(List.of(a, b), "", text);
             }
             for (Viewer viewer : List.of(onA, onB)) {
                 viewer.awaitCount(published.size(), PATIENCE);
@@ -192,7 +160,7 @@ class ScaleOutTest {
                         if (text.equals("failover 10")) {
                             master.stop();
                         }
-                        publishUntilAcknowledged(List.of(server), text);
+                        TestServer.publishUntilAcknowledged(List.of(server), "", text);
                     }
                     viewer.awaitCount(published.size(), PATIENCE);
                     assertEquals(published, viewer.texts());

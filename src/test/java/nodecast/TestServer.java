@@ -60,6 +60,45 @@ final class TestServer implements AutoCloseable {
         return start(config(redis, WAIT_TIMEOUT, 0), Clock.systemUTC(), new ManualWaitTimer());
     }
 
+    /**
+     * Publishes {@code text} on the channel at {@code channelPath} ({@code ""} for default,
+     * {@code /c/NAME} for another), retrying on any of {@code servers} until one acknowledges it,
+     * as a careful publisher would: with an idempotency key, so a retry after a 504 (stored or
+     * not, nobody knows) stores it exactly once. Anything but 2xx, 503 and 504 fails the test.
+     * Returns how many attempts were refused with 503 or 504 first.
+     */
+    static int publishUntilAcknowledged(List<TestServer> servers, String channelPath, String text) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (int attempt = 0; ; attempt++) {
+            TestServer server = servers.get(attempt % servers.size());
+            try {
+                HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri(channelPath + "/submit-message"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Accept", "application/json")
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("Idempotency-Key", text.replace(' ', '-'))
+                        .POST(HttpRequest.BodyPublishers.ofString("text=" + URLEncoder.encode(text, StandardCharsets.UTF_8))));
+                if (response.statusCode() == 201 || response.statusCode() == 200) {
+                    return attempt;
+                }
+                if (response.statusCode() != 503 && response.statusCode() != 504) {
+                    throw new AssertionError("publish of '" + text + "' answered " + response.statusCode() + " " + response.body());
+                }
+            } catch (UncheckedIOException e) {
+                // that instance is down: try the next
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no instance accepted '" + text + "'");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     private static TestServer start(Config config, Clock clock, ManualWaitTimer timeouts) {
         TestServer server = new TestServer(config, clock, timeouts);
         if (config.redis() != null) {

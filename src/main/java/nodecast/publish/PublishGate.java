@@ -52,7 +52,8 @@ public final class PublishGate {
             return;
         }
         Admitted admitted = new Admitted(fields, key.keptInForm(fields));
-        exchange.dispatch(() -> action.accept(admitted));
+        // As a handler, not a Runnable: should the action fail unexpectedly, Undertow still ends the exchange (500), never leaves it hanging.
+        exchange.dispatch(dispatched -> action.accept(admitted));
     }
 
     /** Null if the sender may change the log: its address has tries left and it gave the right key (or none is needed). */

@@ -88,6 +88,14 @@ final class ChannelSync {
         return seen;
     }
 
+    ChannelName channel() {
+        return channel;
+    }
+
+    int partition() {
+        return RedisKeys.partition(channel);
+    }
+
     boolean feeds(MessageLog.Listener other) {
         return listener == other;
     }

@@ -3,9 +3,8 @@ package nodecast.log.redis;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import nodecast.log.ChannelName;
@@ -20,21 +19,22 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
-import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * The logs' commands: one Lua script per change, so each is atomic, and each change is published
  * by the script itself on its channel's partition ({@link RedisKeys}), so every instance hears of
- * every change in commit order. An event is {@code CHANNEL LOG-ID BODY}: the body is the message
+ * every change in commit order. Publishing is sharded pub/sub ({@code SPUBLISH}, Redis 7): on a
+ * Redis Cluster it stays within the shard that owns the partition's slot, where the keys are. An
+ * event is {@code CHANNEL LOG-ID BODY}: the body is the message
  * JSON, {@code clear NEXT-ID} or {@code renewed}.
  *
  * <p>A failure is reported as {@link LogUnavailableException} when the command never reached
@@ -58,7 +58,7 @@ final class RedisCommands implements AutoCloseable {
               return redis.call('GET', KEYS[3])
             end
             local function publish(logId, body)
-              redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. logId .. ' ' .. body)
+              redis.call('SPUBLISH', ARGV[2], ARGV[3] .. ' ' .. logId .. ' ' .. body)
             end
             """;
 
@@ -142,32 +142,22 @@ final class RedisCommands implements AutoCloseable {
     record ClearResult(String logId, long nextId) {
     }
 
-    private final String where;
-    /** The one Redis; null under Sentinel, where the master moves. */
-    private final HostAndPort address;
-    private final Set<HostAndPort> sentinels;
-    private final String masterName;
+    private final RedisTopology topology;
     private final JedisClientConfig clientConfig;
-    private final JedisClientConfig sentinelConfig;
     private final UnifiedJedis redis;
     private final Metrics metrics;
     private final RedisKeys keys;
     private final AtomicBoolean reachable = new AtomicBoolean(true);
     private volatile boolean closed;
 
-    /**
-     * {@code redis://[user:password@]host:port/db} (or {@code rediss://}) for one Redis;
-     * {@code redis-sentinel://[user:password@]host:port[,host:port]/mastername} for a master
-     * that Sentinel fails over.
-     */
+    /** {@code uri}: see {@link RedisTopology#of}. */
     RedisCommands(URI uri, RedisKeys keys, Metrics metrics) {
         this.metrics = metrics;
         this.keys = keys;
-        boolean sentinel = "redis-sentinel".equals(uri.getScheme());
         this.clientConfig = DefaultJedisClientConfig.builder()
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
-                .database(sentinel ? 0 : JedisURIHelper.getDBIndex(uri))
+                .database(RedisTopology.database(uri))
                 .ssl(JedisURIHelper.isRedisSSLScheme(uri))
                 .connectionTimeoutMillis(2_000)
                 .socketTimeoutMillis(2_000)
@@ -175,25 +165,8 @@ final class RedisCommands implements AutoCloseable {
                 // RESP2 on both connections: the subscriber's plain Jedis connection cannot negotiate RESP3.
                 .protocol(RedisProtocol.RESP2)
                 .build();
-        this.sentinelConfig = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(2_000).socketTimeoutMillis(2_000).protocol(RedisProtocol.RESP2).build();
-        if (sentinel) {
-            this.sentinels = new LinkedHashSet<>();
-            for (String hostPort : uri.getAuthority().replaceFirst("^[^@]*@", "").split(",")) {
-                sentinels.add(HostAndPort.from(hostPort));
-            }
-            this.masterName = uri.getPath().substring(1);
-            this.address = null;
-            this.where = "Sentinel master '" + masterName + "' via " + sentinels;
-            this.redis = RedisSentinelClient.builder().masterName(masterName).sentinels(sentinels)
-                    .clientConfig(clientConfig).sentinelClientConfig(sentinelConfig).build();
-        } else {
-            this.sentinels = Set.of();
-            this.masterName = null;
-            this.address = JedisURIHelper.getHostAndPort(uri);
-            this.where = address.toString();
-            this.redis = RedisClient.builder().hostAndPort(address).clientConfig(clientConfig).build();
-        }
+        this.topology = RedisTopology.of(uri, clientConfig);
+        this.redis = topology.client();
     }
 
     AppendResult append(ChannelName channel, String text, String time, int maxMessages, String idempotencyKey) {
@@ -228,6 +201,9 @@ final class RedisCommands implements AutoCloseable {
 
     /** Moves a log kept before channels existed to channel {@code channel}; true if there was one to move. */
     boolean moveOldLayout(ChannelName channel) {
+        if (!topology.oneNode()) {
+            return false; // a cluster never held that layout: nodecast ran on clusters only after it
+        }
         List<String> both = new ArrayList<>(keys.of(channel));
         both.addAll(OLD_LAYOUT);
         try {
@@ -239,10 +215,11 @@ final class RedisCommands implements AutoCloseable {
         }
     }
 
-    /** Publishes on {@code channel}: the heartbeat an instance must hear on its own subscription. */
+    /** Publishes on {@code channel}: the heartbeat a subscription must hear. */
     void publish(String channel, String message) {
         try {
-            redis.publish(channel, message);
+            // Routed by the channel, as sharded pub/sub is: on a cluster, to its slot's shard.
+            redis.sendCommand(channel, Protocol.Command.SPUBLISH, channel, message);
             markReachable(true, null);
         } catch (JedisException e) {
             throw unavailable(e, false);
@@ -264,7 +241,18 @@ final class RedisCommands implements AutoCloseable {
         argv.addAll(List.of(args));
         List<String> channelKeys = keys.of(channel);
         try {
-            Object result = masterName != null && write ? evalReplicated(script, channelKeys, argv) : redis.eval(script, channelKeys, argv);
+            Object result;
+            try {
+                result = eval(script, channelKeys, argv, write);
+            } catch (JedisException e) {
+                if (!movedSlot(e)) {
+                    throw e;
+                }
+                // The slot moved (a failover, a reshard): the script never ran, so sending it once
+                // more, where the slot is now, cannot store anything twice.
+                topology.slotMoved();
+                result = eval(script, channelKeys, argv, write);
+            }
             markReachable(true, null);
             return result;
         } catch (JedisException e) {
@@ -272,8 +260,12 @@ final class RedisCommands implements AutoCloseable {
         }
     }
 
+    private Object eval(String script, List<String> channelKeys, List<String> argv, boolean write) {
+        return topology.replicated() && write ? evalReplicated(script, channelKeys, argv) : redis.eval(script, channelKeys, argv);
+    }
+
     /**
-     * Under Sentinel a write's answer waits until a replica has it too, so a failover to that
+     * Under Sentinel or on a cluster a write's answer waits until a replica has it too, so a failover to that
      * replica keeps every acknowledged message. WAIT must follow the script on the same
      * connection, hence the pipeline. Refusing writes while no replica is connected is Redis's
      * job ({@code min-replicas-to-write 1}): it refuses before anything is stored. If WAIT times
@@ -281,7 +273,7 @@ final class RedisCommands implements AutoCloseable {
      * Reads never wait.
      */
     private Object evalReplicated(String script, List<String> channelKeys, List<String> argv) {
-        try (AbstractPipeline pipeline = redis.pipelined()) {
+        try (AbstractPipeline pipeline = topology.pipelineFor(redis, channelKeys.get(0))) {
             Response<Object> result = pipeline.eval(script, channelKeys, argv);
             Response<Long> replicas = pipeline.waitReplicas(channelKeys.get(0), 1, 1_000);
             pipeline.sync();
@@ -294,13 +286,36 @@ final class RedisCommands implements AutoCloseable {
     }
 
     private LogUnavailableException unavailable(JedisException e, boolean write) {
-        String reason = "Redis (" + where + ") is unavailable: " + e.getMessage();
-        if (e instanceof JedisDataException) {
-            // Redis answered, refusing (no replica for min-replicas-to-write, out of memory): nothing was done.
+        String reason = "Redis (" + topology.where() + ") is unavailable: " + e.getMessage();
+        if (refused(e)) {
+            // Redis answered, refusing (no replica for min-replicas-to-write, out of memory, the slot
+            // moved): nothing was done.
             return new LogUnavailableException(reason, e);
         }
         markReachable(false, e);
         return write && !neverSent(e) ? new UncertainWriteException(reason, e) : new LogUnavailableException(reason, e);
+    }
+
+    /**
+     * True when Redis answered with an error: the command did nothing. The cluster client wraps
+     * the answer it gave up on, hence the causes.
+     */
+    private static boolean refused(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JedisDataException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean movedSlot(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JedisMovedDataException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when the command cannot have reached Redis: no connection could be made or borrowed. */
@@ -315,22 +330,9 @@ final class RedisCommands implements AutoCloseable {
         return false;
     }
 
-    /** Where a subscription should connect: the one Redis, or the master the sentinels name now. */
-    HostAndPort subscriptionAddress() {
-        if (masterName == null) {
-            return address;
-        }
-        for (HostAndPort sentinel : sentinels) {
-            try (Jedis connection = new Jedis(sentinel, sentinelConfig)) {
-                List<String> master = connection.sentinelGetMasterAddrByName(masterName);
-                if (master != null && master.size() == 2) {
-                    return new HostAndPort(master.get(0), Integer.parseInt(master.get(1)));
-                }
-            } catch (JedisException e) {
-                // try the next sentinel
-            }
-        }
-        throw new LogUnavailableException("no sentinel of " + sentinels + " names a master '" + masterName + "'", null);
+    /** Where subscriptions to {@code partitions} must be held now: each server with the partitions it holds. */
+    Map<HostAndPort, List<Integer>> owners(List<Integer> partitions) {
+        return topology.owners(partitions, keys);
     }
 
     JedisClientConfig clientConfig() {
@@ -342,7 +344,7 @@ final class RedisCommands implements AutoCloseable {
     }
 
     String where() {
-        return where;
+        return topology.where();
     }
 
     /** Counts every failure; logs only the changes between reachable and not. */
@@ -352,9 +354,9 @@ final class RedisCommands implements AutoCloseable {
         }
         if (reachable.getAndSet(now) != now && !closed) {
             if (now) {
-                LOG.info("Redis ({}) is reachable again", where);
+                LOG.info("Redis ({}) is reachable again", topology.where());
             } else {
-                LOG.warn("Redis ({}) is unreachable: {}", where, cause.getMessage());
+                LOG.warn("Redis ({}) is unreachable: {}", topology.where(), cause.getMessage());
             }
         }
     }

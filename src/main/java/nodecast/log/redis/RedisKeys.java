@@ -9,8 +9,9 @@ import nodecast.log.ChannelName;
 /**
  * Where everything lives in Redis, under one prefix so deployments can share a Redis. Channels are
  * spread over a fixed number of partitions: a partition's name is the hash tag of its channels'
- * keys and of its event channel, so every script touches one slot (one node of a cluster), and an
- * instance holds one subscription per partition, however many channels there are.
+ * keys and of its event channel, so every script touches one slot (one node of a cluster) and may
+ * publish on that slot's shard, and an instance holds one subscription per Redis server that
+ * holds partitions, however many channels there are.
  *
  * <pre>
  *   PREFIX:{pN}:c:NAME:seq         the next id of channel NAME
@@ -19,7 +20,7 @@ import nodecast.log.ChannelName;
  *   PREFIX:{pN}:c:NAME:idem        idempotency key to the message first stored under it
  *   PREFIX:{pN}:c:NAME:idem-order  those keys, oldest first
  *   PREFIX:{pN}:events             every change to partition N's channels, in commit order
- *   PREFIX:beat:INSTANCE           one instance's heartbeat, heard only by itself
+ *   PREFIX:{pN}:beat:ID            the heartbeat of one subscription (held where partition N is), heard only by it
  * </pre>
  */
 final class RedisKeys {
@@ -39,26 +40,34 @@ final class RedisKeys {
 
     /** The channel every change to {@code channel} is published on. */
     String events(ChannelName channel) {
-        return partitionTag(channel) + ":events";
+        return events(partition(channel));
     }
 
-    /** Every partition's event channel: what one instance subscribes to. */
-    String[] allEvents() {
-        String[] channels = new String[PARTITIONS];
-        for (int p = 0; p < PARTITIONS; p++) {
-            channels[p] = prefix + ":{p" + p + "}:events";
-        }
-        return channels;
+    /** The channel every change to partition {@code partition}'s channels is published on. */
+    String events(int partition) {
+        return partitionTag(partition) + ":events";
     }
 
-    String newBeatChannel() {
-        return prefix + ":beat:" + UUID.randomUUID();
+    /**
+     * A heartbeat channel of one subscription, heard only by it: in {@code partition}'s slot, so
+     * it reaches the shard that subscription is held on.
+     */
+    String newBeatChannel(int partition) {
+        return partitionTag(partition) + ":beat:" + UUID.randomUUID();
     }
 
     /** CRC32, not hashCode: every instance, on every JVM, must put a channel in the same partition. */
-    private String partitionTag(ChannelName channel) {
+    static int partition(ChannelName channel) {
         CRC32 crc = new CRC32();
         crc.update(channel.value().getBytes(StandardCharsets.UTF_8));
-        return prefix + ":{p" + crc.getValue() % PARTITIONS + "}";
+        return (int) (crc.getValue() % PARTITIONS);
+    }
+
+    private String partitionTag(ChannelName channel) {
+        return partitionTag(partition(channel));
+    }
+
+    private String partitionTag(int partition) {
+        return prefix + ":{p" + partition + "}";
     }
 }

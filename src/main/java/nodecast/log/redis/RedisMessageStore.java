@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every channel's log in Redis, shared by every nodecast instance pointed at it: the commands
- * ({@link RedisCommands}), the one subscription that hears every instance's changes
- * ({@link RedisSubscription}) and the sync that turns both into one ordered story per channel
+ * ({@link RedisCommands}), the subscriptions that hear every instance's changes
+ * ({@link RedisSubscriptions}), one per Redis server and the sync that turns both into one ordered story per channel
  * ({@link RedisSync}). All Redis code lives in this package.
  */
 public final class RedisMessageStore implements MessageStore {
@@ -20,7 +20,7 @@ public final class RedisMessageStore implements MessageStore {
 
     private final RedisCommands commands;
     private final RedisSync sync;
-    private final RedisSubscription subscription;
+    private final RedisSubscriptions subscriptions;
     private final Clock clock;
     private final Metrics metrics;
     private final int maxMessages;
@@ -35,11 +35,11 @@ public final class RedisMessageStore implements MessageStore {
         this.clock = clock;
         this.metrics = metrics;
         this.commands = new RedisCommands(uri, keys, metrics);
-        this.sync = new RedisSync(commands, keys.newBeatChannel(), maxMessages, metrics, timings, System::nanoTime);
-        this.subscription = new RedisSubscription(commands, keys, sync, metrics);
+        this.sync = new RedisSync(commands, maxMessages, metrics, timings, System::nanoTime);
+        this.subscriptions = new RedisSubscriptions(commands, keys, sync, metrics);
         moveOldLayout();
-        sync.start(subscription::reconnect);
-        subscription.start();
+        sync.start(subscriptions::reconnect);
+        subscriptions.start();
     }
 
     /** A Redis that holds a log from before channels keeps serving it, as channel {@code default}, with its ids and log id. */
@@ -82,7 +82,7 @@ public final class RedisMessageStore implements MessageStore {
 
     @Override
     public void close() {
-        subscription.close();
+        subscriptions.close();
         sync.close();
         commands.close();
     }

@@ -1,6 +1,9 @@
 package nodecast.log.redis;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -10,7 +13,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 import nodecast.log.ChannelName;
 import nodecast.log.LogUnavailableException;
 import nodecast.log.Message;
@@ -21,24 +26,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this instance's channels in step with Redis, on one thread, the sync thread, which owns
- * every field below and every {@link ChannelSync}: the subscription thread, publishing threads and
- * log readers only post {@link Event}s to its inbox, and every listener call is made from it. So
- * no two events are ever handled at once, a Redis read and the events that arrive meanwhile
- * cannot interleave, and each listener hears one ordered story.
+ * every field below, every {@link Hearing} and every {@link ChannelSync}: the subscription
+ * threads, publishing threads and log readers only post {@link Event}s to its inbox, and every
+ * listener call is made from it. So no two events are ever handled at once, a Redis read and the
+ * events that arrive meanwhile cannot interleave, and each listener hears one ordered story.
  *
- * <p>This class owns whether the instance hears Redis at all; each channel's own state is its
- * {@link ChannelSync}'s.
- *
- * <pre>
- *   DEAF --subscribed (every channel is read afresh)--&gt; HEARING
- *   HEARING --subscription lost, or no heartbeat heard for deafAfter (then forced to reconnect)--&gt; DEAF
- *   DEAF --still not subscribed after deafAfter: forced to reconnect again--&gt; DEAF
- *   any --close()--&gt; CLOSED
- * </pre>
- *
- * The heartbeat is published through Redis on a channel only this instance subscribes to: hearing
- * it proves the subscription is on the Redis that takes this instance's writes, which a PING on
- * the subscription's own connection would not (a demoted master keeps its subscribers).
+ * <p>Whether each subscription hears Redis is its {@link Hearing}'s; a channel is read afresh
+ * whenever the subscription that carries its partition is (re)subscribed. The instance hears
+ * Redis ({@link Phase#HEARING}) when every partition is carried by a subscription that hears.
  */
 public final class RedisSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSync.class);
@@ -54,13 +49,17 @@ public final class RedisSync implements AutoCloseable {
     sealed interface Event {
     }
 
-    record Subscribed() implements Event {
+    /** Subscription {@code id} carries {@code partitions} now, and hears its heartbeat on {@code beatChannel}. */
+    record Subscribing(int id, List<Integer> partitions, String beatChannel) implements Event {
     }
 
-    record SubscriptionLost(String reason) implements Event {
+    record Subscribed(int id) implements Event {
     }
 
-    record HeardBeat() implements Event {
+    record SubscriptionLost(int id, String reason) implements Event {
+    }
+
+    record HeardBeat(int id) implements Event {
     }
 
     record HeardMessage(ChannelName channel, String logId, Message message) implements Event {
@@ -103,22 +102,19 @@ public final class RedisSync implements AutoCloseable {
     private final Metrics metrics;
     private final Timings timings;
     private final LongSupplier nanoTime;
-    private final String beatChannel;
     private final BlockingQueue<Event> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     /** The channels followed here; written on the sync thread, read by others (for {@link #seen}). */
     private final Map<ChannelName, ChannelSync> channels = new ConcurrentHashMap<>();
+    private final Map<Integer, Hearing> subscriptions = new HashMap<>();
+    /** The subscription that carries each partition; null until one says it does. */
+    private final Hearing[] carrying = new Hearing[RedisKeys.PARTITIONS];
 
     private volatile Phase phase = Phase.DEAF;
-    private long nextBeatAt;
-    private long lastBeatHeard;
-    /** When the instance last went deaf, or last forced a reconnect while deaf. */
-    private long deafSince;
-    private Runnable forceReconnect = () -> { };
+    private IntConsumer forceReconnect = id -> { };
 
-    RedisSync(RedisCommands commands, String beatChannel, int maxMessages, Metrics metrics, Timings timings, LongSupplier nanoTime) {
+    RedisSync(RedisCommands commands, int maxMessages, Metrics metrics, Timings timings, LongSupplier nanoTime) {
         this.commands = commands;
-        this.beatChannel = beatChannel;
         this.maxMessages = maxMessages;
         this.metrics = metrics;
         this.timings = timings;
@@ -127,15 +123,9 @@ public final class RedisSync implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** The channel this instance's heartbeat goes to; its subscription must hear it. */
-    String beatChannel() {
-        return beatChannel;
-    }
-
-    /** Starts the sync thread. {@code forceReconnect} drops the subscription's connection, from any thread. */
-    void start(Runnable forceReconnect) {
+    /** Starts the sync thread. {@code forceReconnect} drops a subscription's connection, from any thread. */
+    void start(IntConsumer forceReconnect) {
         this.forceReconnect = forceReconnect;
-        deafSince = nanoTime.getAsLong();
         thread.start();
     }
 
@@ -189,15 +179,26 @@ public final class RedisSync implements AutoCloseable {
     }
 
     private void handle(Event event) {
-        if (event instanceof Subscribed) {
-            lastBeatHeard = nanoTime.getAsLong();
-            nextBeatAt = lastBeatHeard;
-            phase = Phase.HEARING;
-            channels.values().forEach(ChannelSync::subscribed);
+        if (event instanceof Subscribing subscribing) {
+            Hearing hearing = subscriptions.computeIfAbsent(subscribing.id(), id -> new Hearing(id, nanoTime.getAsLong()));
+            hearing.carry(subscribing.beatChannel());
+            // Partitions it let go of are carried by nobody until the subscription that takes them says so.
+            for (int partition = 0; partition < carrying.length; partition++) {
+                if (carrying[partition] == hearing) {
+                    carrying[partition] = null;
+                }
+            }
+            subscribing.partitions().forEach(partition -> carrying[partition] = hearing);
+            updatePhase();
+        } else if (event instanceof Subscribed subscribed) {
+            withSubscription(subscribed.id(), hearing -> {
+                hearing.subscribed(nanoTime.getAsLong());
+                channelsCarriedBy(hearing).forEach(ChannelSync::subscribed);
+            });
         } else if (event instanceof SubscriptionLost lost) {
-            goDeaf(lost.reason());
-        } else if (event instanceof HeardBeat) {
-            lastBeatHeard = nanoTime.getAsLong();
+            withSubscription(lost.id(), hearing -> goDeaf(hearing, lost.reason()));
+        } else if (event instanceof HeardBeat beat) {
+            withSubscription(beat.id(), hearing -> hearing.heardBeat(nanoTime.getAsLong()));
         } else if (event instanceof Follow follow) {
             ChannelSync sync = new ChannelSync(follow.channel(), follow.listener(), commands, maxMessages, metrics, nanoTime);
             ChannelSync replaced = channels.put(follow.channel(), sync);
@@ -214,6 +215,31 @@ public final class RedisSync implements AutoCloseable {
             phase = Phase.CLOSED;
         } else {
             handleForChannel(event);
+        }
+    }
+
+    private void withSubscription(int id, Consumer<Hearing> action) {
+        Hearing hearing = subscriptions.get(id);
+        if (hearing != null) {
+            action.accept(hearing);
+            updatePhase();
+        }
+    }
+
+    private Stream<ChannelSync> channelsCarriedBy(Hearing hearing) {
+        return channels.values().stream().filter(sync -> carrying[sync.partition()] == hearing);
+    }
+
+    /** Whether the subscription carrying {@code channel}'s partition hears Redis now. */
+    private boolean hears(ChannelName channel) {
+        Hearing hearing = carrying[RedisKeys.partition(channel)];
+        return hearing != null && hearing.hears();
+    }
+
+    /** The instance hears Redis when every partition is carried by a subscription that hears. */
+    private void updatePhase() {
+        if (phase != Phase.CLOSED) {
+            phase = Arrays.stream(carrying).allMatch(hearing -> hearing != null && hearing.hears()) ? Phase.HEARING : Phase.DEAF;
         }
     }
 
@@ -234,7 +260,7 @@ public final class RedisSync implements AutoCloseable {
             }
         } else if (event instanceof OwnAppend own) {
             with(own.channel(), sync -> sync.ownAppend(own.logId(), own.message(), own.before(), own.handled()));
-            if (phase != Phase.HEARING || !channels.containsKey(own.channel())) {
+            if (!hears(own.channel()) || !channels.containsKey(own.channel())) {
                 own.handled().complete(null); // nothing will bring it back to be seen
             }
         } else if (event instanceof OwnClear own) {
@@ -252,35 +278,38 @@ public final class RedisSync implements AutoCloseable {
         }
     }
 
-    private void goDeaf(String reason) {
-        if (phase == Phase.HEARING) {
-            LOG.warn("not hearing Redis ({}): {}; subscribing again", commands.where(), reason);
-            phase = Phase.DEAF;
-            deafSince = nanoTime.getAsLong();
+    private void goDeaf(Hearing hearing, String reason) {
+        if (hearing.hears()) {
+            LOG.warn("not hearing Redis ({}) on subscription {}: {}; subscribing again", commands.where(), hearing.id(), reason);
         }
-        channels.values().forEach(ChannelSync::deaf);
+        hearing.deaf(nanoTime.getAsLong());
+        channelsCarriedBy(hearing).forEach(ChannelSync::deaf);
     }
 
     private void doDuties() {
         long now = nanoTime.getAsLong();
-        boolean hearing = phase == Phase.HEARING;
-        channels.values().forEach(sync -> sync.readIfDue(hearing));
-        if (phase == Phase.DEAF && now - deafSince > timings.deafAfter().toNanos()) {
-            // A subscribe that never got its answer (a black-holed master) would wait forever: start it again.
-            deafSince = now;
-            metrics.subscriptionDropped("deaf");
-            forceReconnect.run();
-        } else if (hearing) {
-            if (now - lastBeatHeard > timings.deafAfter().toNanos()) {
-                metrics.subscriptionDropped("deaf");
-                goDeaf("no heartbeat heard for " + timings.deafAfter().toMillis() + " ms");
-                forceReconnect.run();
-            } else if (now - nextBeatAt >= 0) {
-                nextBeatAt = now + timings.beatEvery().toNanos();
-                try {
-                    commands.publish(beatChannel, "beat");
-                } catch (LogUnavailableException e) {
-                    // Redis is away: the subscription notices, or the missing heartbeat does.
+        channels.values().forEach(sync -> sync.readIfDue(hears(sync.channel())));
+        for (Hearing hearing : subscriptions.values()) {
+            switch (hearing.duty(now, timings)) {
+                case RECONNECT -> {
+                    // A subscribe that never got its answer (a black-holed master) would wait forever: start it again.
+                    metrics.subscriptionDropped("deaf");
+                    forceReconnect.accept(hearing.id());
+                }
+                case DEAF_AND_RECONNECT -> {
+                    metrics.subscriptionDropped("deaf");
+                    goDeaf(hearing, "no heartbeat heard for " + timings.deafAfter().toMillis() + " ms");
+                    updatePhase();
+                    forceReconnect.accept(hearing.id());
+                }
+                case BEAT -> {
+                    try {
+                        commands.publish(hearing.beatChannel(), "beat");
+                    } catch (LogUnavailableException e) {
+                        // Redis is away: the subscription notices, or the missing heartbeat does.
+                    }
+                }
+                case NONE -> {
                 }
             }
         }
@@ -288,13 +317,15 @@ public final class RedisSync implements AutoCloseable {
 
     private long nanosToNextDuty() {
         long now = nanoTime.getAsLong();
-        long due = switch (phase) {
-            case DEAF -> deafSince + timings.deafAfter().toNanos() + 1;
-            case CLOSED -> now;
-            case HEARING -> Math.min(nextBeatAt, lastBeatHeard + timings.deafAfter().toNanos() + 1);
-        };
-        if (phase == Phase.HEARING) {
-            for (ChannelSync sync : channels.values()) {
+        if (phase == Phase.CLOSED) {
+            return 0;
+        }
+        long due = now + timings.deafAfter().toNanos();
+        for (Hearing hearing : subscriptions.values()) {
+            due = Math.min(due, hearing.dueAt(timings));
+        }
+        for (ChannelSync sync : channels.values()) {
+            if (hears(sync.channel())) {
                 due = Math.min(due, sync.dueAt());
             }
         }
