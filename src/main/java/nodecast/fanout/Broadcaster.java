@@ -10,6 +10,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import nodecast.log.LogSlice;
 import nodecast.log.LogUnavailableException;
 import nodecast.log.Message;
@@ -74,9 +75,9 @@ public final class Broadcaster implements MessageLog.Listener {
         this.tail = new MessageRing(tailCapacity);
     }
 
-    /** Answers {@code waiter} with the messages from {@code from} on: now if there are any, else when one arrives. */
-    public void await(long from, Waiter waiter) {
-        await(from, waiter, true);
+    /** Answers {@code waiter} with the messages from {@code start} on: now if there are any, else when one arrives. */
+    public void await(Start start, Waiter waiter) {
+        resolve(start, waiter, from -> await(from, waiter, true));
     }
 
     /**
@@ -108,8 +109,44 @@ public final class Broadcaster implements MessageLog.Listener {
         }
     }
 
-    /** Answers {@code reader} at once with the messages from {@code from} on, possibly none. */
-    public void since(long from, Waiter reader) {
+    /** Answers {@code reader} at once with the messages from {@code start} on, possibly none. */
+    public void since(Start start, Waiter reader) {
+        resolve(start, reader, from -> since(from, reader));
+    }
+
+    /**
+     * Runs {@code then} with the first id {@code start} means. The newest messages are counted back
+     * from the tail's end, or before the first sync from the log's next id, read on {@code blocking}.
+     * A message arriving between that and {@code then} is simply answered too: it follows the newest.
+     */
+    private void resolve(Start start, Waiter waiter, LongConsumer then) {
+        if (start instanceof Start.AtId at) {
+            then.accept(at.id());
+            return;
+        }
+        long from = -1;
+        synchronized (lock) {
+            if (synced) {
+                from = start.firstId(tail.start(), tail.end());
+            }
+        }
+        if (from >= 0) {
+            then.accept(from);
+            return;
+        }
+        blocking.execute(() -> {
+            long nextId;
+            try {
+                nextId = log.since(0, 0).nextId();
+            } catch (LogUnavailableException e) {
+                waiter.fail(e.getMessage());
+                return;
+            }
+            then.accept(start.firstId(0, nextId));
+        });
+    }
+
+    private void since(long from, Waiter reader) {
         Unencoded now = null;
         synchronized (lock) {
             if (synced && isInMemory(from)) {

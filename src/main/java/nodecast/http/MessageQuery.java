@@ -3,16 +3,20 @@ package nodecast.http;
 import io.undertow.server.HttpServerExchange;
 import java.util.Deque;
 import java.util.Map;
+import nodecast.fanout.Start;
 import nodecast.metrics.Metrics;
 
 /**
- * The query of {@code /wait} and {@code /since}: {@code id}, the first message wanted (0 when
- * absent), and {@code log}, the log id the client's ids came from (optional).
+ * Where a viewer starts, as every viewers' endpoint reads it: {@code id=N} (from message N on;
+ * 0 when absent) or {@code last=K} (the newest K messages), and {@code log}, the log id the
+ * client's ids came from (optional).
  */
-public record MessageQuery(long id, String log) {
+public record MessageQuery(Start start, String log) {
 
     /** The largest id a browser can hold exactly: ids travel through JavaScript numbers. */
     public static final long MAX_ID = (1L << 53) - 1;
+    /** The most messages {@code last} may ask for: one answer's worth. */
+    public static final int MAX_LAST = 1_000;
 
     /**
      * Returns the query, or answers the request itself and returns null: 400 for a bad query, 409
@@ -37,29 +41,39 @@ public record MessageQuery(long id, String log) {
     /** Returns the query, or throws with a reason fit for a 400. */
     static MessageQuery of(HttpServerExchange exchange) {
         Map<String, Deque<String>> params = exchange.getQueryParameters();
-        return new MessageQuery(id(params.get("id")), single(params.get("log"), "log"));
+        String id = single(params.get("id"), "id");
+        String last = single(params.get("last"), "last");
+        if (id != null && last != null) {
+            throw new IllegalArgumentException("give id or last, not both: id starts at a message, last at the newest ones");
+        }
+        Start start = last != null ? Start.newest(last(last)) : Start.at(id == null ? 0 : id(id, "id"));
+        return new MessageQuery(start, single(params.get("log"), "log"));
     }
 
-    private static long id(Deque<String> values) {
-        String text = single(values, "id");
-        if (text == null) {
-            return 0;
-        }
+    /** {@code text} as an id, or throws naming it {@code name}. */
+    static long id(String text, String name) {
         // A digit loop, not a regular expression: this runs for every /wait, thousands a second.
         long id = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9' || i >= 16) {
                 throw new IllegalArgumentException(isNegative(text)
-                        ? "id must not be negative"
-                        : "id must be a whole number from 0 to " + MAX_ID);
+                        ? name + " must not be negative"
+                        : name + " must be a whole number from 0 to " + MAX_ID);
             }
             id = id * 10 + (c - '0');
         }
         if (text.isEmpty() || id > MAX_ID) {
-            throw new IllegalArgumentException("id must be a whole number from 0 to " + MAX_ID);
+            throw new IllegalArgumentException(name + " must be a whole number from 0 to " + MAX_ID);
         }
         return id;
+    }
+
+    private static int last(String text) {
+        if (text.isEmpty() || text.length() > 4 || !text.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(text) > MAX_LAST) {
+            throw new IllegalArgumentException("last must be a whole number from 0 to " + MAX_LAST);
+        }
+        return Integer.parseInt(text);
     }
 
     private static boolean isNegative(String text) {

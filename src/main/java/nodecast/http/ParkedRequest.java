@@ -57,7 +57,7 @@ final class ParkedRequest implements Waiter {
     private void start(WaitTimer timer, Duration timeout) {
         cancelTimer = timer.schedule(exchange.getIoThread(), timeout, this::timedOut);
         watchForDisconnect();
-        broadcaster.await(query.id(), this);
+        broadcaster.await(query.start(), this);
     }
 
     @Override

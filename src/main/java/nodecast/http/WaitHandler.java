@@ -8,7 +8,7 @@ import nodecast.fanout.Broadcaster;
 import nodecast.fanout.Channels;
 import nodecast.metrics.Metrics;
 
-/** {@code GET /wait?id=N}: every message from id N on, at once if there is any, else parked until one arrives or the timeout. */
+/** {@code GET /wait?id=N} (or {@code ?last=K}): every message from there on, at once if there is any, else parked until one arrives or the timeout. */
 public final class WaitHandler implements HttpHandler {
     private final Channels channels;
     private final Metrics metrics;
