@@ -77,7 +77,7 @@ class ConfigTest {
             }
         }
         assertEquals(List.of("--host", "--port", "--redis-prefix", "--wait-timeout", "--max-messages", "--max-channels", "--channel-idle", "--max-message-length", "--open-publishing",
-                "--max-body-bytes", "--max-header-bytes", "--max-waiters", "--publish-rate"), checked);
+                "--max-body-bytes", "--max-header-bytes", "--max-waiters", "--keepalive", "--max-queued-bytes", "--publish-rate"), checked);
     }
 
     @Test
@@ -90,6 +90,15 @@ class ConfigTest {
         assertTrue(helpLine("--admin-port").endsWith("(default: the main port)"));
         assertTrue(helpLine("--cors-origin").endsWith("(default: none)"));
         assertTrue(helpLine("--trusted-proxy").endsWith("(default: none)"));
+    }
+
+    @Test
+    void streams_keep_alive_every_15_seconds_and_hold_at_most_1_mib_for_a_slow_client_unless_told() {
+        assertEquals(Duration.ofSeconds(15), parse().keepalive());
+        assertEquals(1024 * 1024, parse().maxQueuedBytes());
+        Config config = Config.parse(List.of("--keepalive", "0.5"), Map.of("NODECAST_MAX_QUEUED_BYTES", "65536"));
+        assertEquals(Duration.ofMillis(500), config.keepalive());
+        assertEquals(65_536, config.maxQueuedBytes());
     }
 
     @Test
@@ -143,6 +152,9 @@ class ConfigTest {
         "--redis|redis-sentinel://a:1,b/m|--redis must look like redis://host:port/db or redis-sentinel://host:port[,host:port]/mastername, got 'redis-sentinel://a:1,b/m'",
         "--max-messages|0|--max-messages must be a whole number from 1 to 1000000, got '0'",
         "--host|' '|--host must be a host name or address, got ' '",
+        "--keepalive|0|--keepalive must be a number of seconds, more than 0 and at most 300, got '0'",
+        "--keepalive|301|--keepalive must be a number of seconds, more than 0 and at most 300, got '301'",
+        "--max-queued-bytes|1023|--max-queued-bytes must be a whole number from 1024 to 1073741824, got '1023'",
     })
     void a_bad_value_stops_start_up_with_one_line_naming_the_flag(String flag, String value, String message) {
         Config.Invalid error = assertThrows(Config.Invalid.class, () -> parse(flag, value));

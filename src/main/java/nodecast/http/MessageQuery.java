@@ -1,6 +1,8 @@
 package nodecast.http;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.HttpString;
 import java.util.Deque;
 import java.util.Map;
 import nodecast.fanout.Start;
@@ -17,6 +19,7 @@ public record MessageQuery(Start start, String log) {
     public static final long MAX_ID = (1L << 53) - 1;
     /** The most messages {@code last} may ask for: one answer's worth. */
     public static final int MAX_LAST = 1_000;
+    private static final HttpString LAST_EVENT_ID = new HttpString("Last-Event-ID");
 
     /**
      * Returns the query, or answers the request itself and returns null: 400 for a bad query, 409
@@ -38,6 +41,28 @@ public record MessageQuery(Start start, String log) {
         return query;
     }
 
+    /**
+     * For a stream: the query, started after the id in {@code Last-Event-ID} (what an EventSource
+     * sends when it reconnects) if that header is given, whatever {@code id} or {@code last} say;
+     * or null after answering 400. A log that is gone is not refused: the stream says so in band.
+     */
+    public static MessageQuery forStreamOrRefuse(HttpServerExchange exchange) {
+        try {
+            MessageQuery query = of(exchange);
+            HeaderValues resumed = exchange.getRequestHeaders().get(LAST_EVENT_ID);
+            if (resumed == null || resumed.size() == 1 && resumed.getFirst().isEmpty()) {
+                return query; // an empty Last-Event-ID is what EventSource holds before any id: none
+            }
+            if (resumed.size() > 1) {
+                throw new IllegalArgumentException("the Last-Event-ID header is given more than once");
+            }
+            return new MessageQuery(Start.at(id(resumed.getFirst(), "Last-Event-ID") + 1), query.log());
+        } catch (IllegalArgumentException e) {
+            Replies.error(exchange, 400, e.getMessage());
+            return null;
+        }
+    }
+
     /** Returns the query, or throws with a reason fit for a 400. */
     static MessageQuery of(HttpServerExchange exchange) {
         Map<String, Deque<String>> params = exchange.getQueryParameters();
@@ -51,7 +76,7 @@ public record MessageQuery(Start start, String log) {
     }
 
     /** {@code text} as an id, or throws naming it {@code name}. */
-    static long id(String text, String name) {
+    private static long id(String text, String name) {
         // A digit loop, not a regular expression: this runs for every /wait, thousands a second.
         long id = 0;
         for (int i = 0; i < text.length(); i++) {
