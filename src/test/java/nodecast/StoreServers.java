@@ -59,6 +59,12 @@ final class StoreServers implements AutoCloseable {
         return redis.uri();
     }
 
+    /** The shared redis-server, for a test that acts on it as a failure would. */
+    RedisProcess redis() {
+        redisUri();
+        return redis;
+    }
+
     void stopServers() {
         started.forEach(TestServer::close);
         started.clear();

@@ -132,6 +132,21 @@ class StreamsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_stream_asking_for_an_id_not_published_yet_starts_there(Store store) {
+        TestServer s = start(store);
+        s.publish("m0");
+        try (EventStreamClient stream = EventStreamClient.open(s, "/events?id=3")) {
+            assertEquals(3, stream.awaitEvents(1).get(0).json().get("next").getAsLong());
+            s.publish("m1");
+            s.publish("m2");
+            Message three = s.publish("m3");
+            assertEquals(List.of(three), stream.awaitMessages(1));
+            assertEquals(List.of("hello", "message"), types(stream.events()), "no gap: nothing asked for was lost");
+        }
+    }
+
     @Test
     void a_bad_start_is_refused_with_400_and_the_reason() {
         TestServer s = start(Store.MEMORY);
@@ -425,6 +440,56 @@ class StreamsTest {
             assertEquals(published.get(60, TimeUnit.SECONDS), received, "every message once, in order, across the two instances");
         } finally {
             publisher.shutdownNow();
+        }
+    }
+
+    /**
+     * Every subscription to Redis dropped every 50 ms while two instances publish: each drop makes
+     * the broadcaster read the log afresh and every live stream pull again from where it is, so
+     * what was published during the drop reaches it once, in order, with no gap or reset.
+     */
+    @Test
+    void streams_live_through_resyncs_again_and_again_lose_nothing_and_repeat_nothing() throws Exception {
+        TestServer a = start(Store.REDIS);
+        TestServer b = servers.started(TestServer.start(servers.redisUri()));
+        int perPublisher = 150;
+        List<EventStreamClient> streams = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            for (int i = 0; i < 10; i++) {
+                streams.add(EventStreamClient.open(i % 2 == 0 ? a : b, "/events"));
+            }
+            streams.forEach(stream -> stream.awaitEvents(1));
+            ConcurrentLinkedQueue<Message> published = new ConcurrentLinkedQueue<>();
+            List<Future<?>> publishers = new ArrayList<>();
+            for (TestServer on : List.of(a, b)) {
+                publishers.add(pool.submit(() -> {
+                    for (int i = 0; i < perPublisher; i++) {
+                        published.add(on.publish("message " + i + " on " + on.port()));
+                    }
+                    return null;
+                }));
+            }
+            Future<?> killer = pool.submit(() -> {
+                while (publishers.stream().anyMatch(p -> !p.isDone())) {
+                    servers.redis().command("CLIENT KILL TYPE pubsub");
+                    Thread.sleep(50);
+                }
+                return null;
+            });
+            for (Future<?> publisher : publishers) {
+                publisher.get(60, TimeUnit.SECONDS);
+            }
+            killer.get(10, TimeUnit.SECONDS);
+            List<Message> expected = published.stream().sorted(Comparator.comparingLong(Message::id)).toList();
+            assertEquals(LongStream.range(0, 2 * perPublisher).boxed().toList(), ids(expected));
+            for (EventStreamClient stream : streams) {
+                assertEquals(expected, stream.awaitMessages(expected.size()));
+                assertEquals(expected.size() + 1, stream.events().size(), "hello and the messages, nothing else");
+            }
+        } finally {
+            pool.shutdownNow();
+            streams.forEach(EventStreamClient::close);
         }
     }
 

@@ -40,10 +40,13 @@ import org.xnio.channels.StreamSinkChannel;
  * Every change of state happens on the connection's IO thread. The broadcaster's calls hop there
  * in the order the log made them; pulls are made there and what they find is queued in the same
  * task, so a message pushed after a pull made the stream live is handled after what that pull
- * found. A push the stream does not need (it is not live any more, or has the id already from a
- * later pull, or belongs to a log it has left) is dropped. ENDED is final: the follower is
- * removed from the broadcaster, the keepalive timer cancelled, the socket watch stopped, the
- * queue dropped and the connection closed; the client resumes with {@code Last-Event-ID}.
+ * found. What the stream does not need is dropped: a push that finds it no longer live, a
+ * message before the id it asked to start at (one not published yet), anything of a log it has
+ * left (a clear still on its way from the old log must not move it on in the new one).
+ *
+ * <p>ENDED is final: the follower is removed from the broadcaster, the keepalive timer
+ * cancelled, the socket watch stopped, the queue dropped and the connection closed; the client
+ * resumes elsewhere or later with {@code Last-Event-ID}.
  */
 final class EventStream implements Follower {
     private static final HttpString ACCEL_BUFFERING = new HttpString("X-Accel-Buffering");
