@@ -263,7 +263,7 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
                             + "with --open-publishing, every publish and clear; beyond it 429 (a right key is never slowed by its own pace)",
                     v -> wholeNumber(v, 1, 1_000_000), Builder::publishRate, Config::publishRate),
             new Option<>("--cors-origin", "NODECAST_CORS_ORIGIN", "ORIGIN",
-                    "origin allowed to read /wait and /since from other sites, e.g. https://example.org",
+                    "origin allowed to read /wait, /since and /events from other sites, e.g. https://example.org",
                     Config::origin, Builder::corsOrigin, Config::corsOrigin),
             new Option<>("--admin-port", "NODECAST_ADMIN_PORT", "PORT", "serve /healthz, /readyz and /metrics on this port instead of the main one",
                     v -> wholeNumber(v, 0, 65_535), Builder::adminPort,

@@ -176,6 +176,29 @@ class ConfigTest {
     }
 
     @Test
+    void the_readme_options_table_lists_every_flag_with_its_variable_in_the_order_of_the_help() throws Exception {
+        Pattern row = Pattern.compile("\\| `(--[a-z-]+)[^`]*` \\| `(NODECAST_[A-Z_]+)`.*");
+        List<String> documented = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("README.md"))) {
+            Matcher matcher = row.matcher(line);
+            if (matcher.matches()) {
+                documented.add(matcher.group(1) + " " + matcher.group(2));
+            }
+        }
+        List<String> helped = new ArrayList<>();
+        List<String> usage = Config.usage().lines().toList();
+        for (int i = 0; i + 1 < usage.size(); i++) {
+            Matcher flag = Pattern.compile("  (--[a-z-]+) .*").matcher(usage.get(i));
+            Matcher env = Pattern.compile(" +env (NODECAST_[A-Z_]+)").matcher(usage.get(i + 1));
+            if (flag.matches() && env.matches()) {
+                helped.add(flag.group(1) + " " + env.group(1));
+            }
+        }
+        assertTrue(helped.contains("--keepalive NODECAST_KEEPALIVE"), Config.usage());
+        assertEquals(helped, documented);
+    }
+
+    @Test
     void usage_lists_every_flag_with_its_environment_variable() {
         String usage = Config.usage();
         for (String flag : List.of("--host", "--port", "--redis", "--wait-timeout", "--max-messages", "--max-message-length", "--help")) {
