@@ -34,7 +34,6 @@ import nodecast.log.MemoryMessageStore;
 import nodecast.log.MessageStore;
 import nodecast.log.redis.RedisMessageStore;
 import nodecast.metrics.Metrics;
-import nodecast.stream.EventsHandler;
 import nodecast.publish.BodyReader;
 import nodecast.publish.ClearHandler;
 import nodecast.publish.ClientAddress;
@@ -46,6 +45,7 @@ import nodecast.publish.PublisherKey;
 import nodecast.publish.RefusalLog;
 import nodecast.publish.RefusalReplies;
 import nodecast.publish.SubmitHandler;
+import nodecast.stream.EventsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -230,8 +230,8 @@ final class NodecastServer implements AutoCloseable {
     /**
      * Stops gracefully: parked viewers are answered at once (empty, closing their connections) and
      * streams ended, so they re-poll or reconnect, through the load balancer, on another instance
-     * with the id they hold; then the
-     * listener closes, in-flight publishes get a moment to finish, and the log is closed.
+     * with the id they hold; then the listener closes, in-flight publishes get a moment to finish,
+     * and the log is closed.
      */
     @Override
     public void close() {
