@@ -21,7 +21,7 @@ import nodecast.publish.ClientAddress;
 record Config(String host, int port, URI redis, String redisPrefix, Duration waitTimeout, int maxMessages, int maxChannels,
         Duration channelIdle, int maxMessageLength,
         String publishKey, boolean openPublishing, int maxBodyBytes, int maxHeaderBytes, int maxWaiters,
-        int publishRate, String corsOrigin, int adminPort, Set<String> trustedProxies) {
+        Duration keepalive, int maxQueuedBytes, int publishRate, String corsOrigin, int adminPort, Set<String> trustedProxies) {
 
     /** {@code adminPort} when health and metrics share the main port. */
     static final int NO_ADMIN_PORT = -1;
@@ -38,7 +38,7 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
                 .maxChannels(maxChannels).channelIdle(channelIdle)
                 .maxMessageLength(maxMessageLength).publishKey(publishKey).openPublishing(openPublishing)
                 .maxBodyBytes(maxBodyBytes).maxHeaderBytes(maxHeaderBytes).maxWaiters(maxWaiters)
-                .publishRate(publishRate).corsOrigin(corsOrigin).adminPort(adminPort).trustedProxies(trustedProxies);
+                .keepalive(keepalive).maxQueuedBytes(maxQueuedBytes).publishRate(publishRate).corsOrigin(corsOrigin).adminPort(adminPort).trustedProxies(trustedProxies);
     }
 
     /**
@@ -60,6 +60,8 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
         private int maxBodyBytes = 64 * 1024;
         private int maxHeaderBytes = 16 * 1024;
         private int maxWaiters = 50_000;
+        private Duration keepalive = Duration.ofSeconds(15);
+        private int maxQueuedBytes = 1024 * 1024;
         private int publishRate = 10;
         private String corsOrigin = null;
         private int adminPort = NO_ADMIN_PORT;
@@ -140,6 +142,16 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
             return this;
         }
 
+        Builder keepalive(Duration keepalive) {
+            this.keepalive = keepalive;
+            return this;
+        }
+
+        Builder maxQueuedBytes(int maxQueuedBytes) {
+            this.maxQueuedBytes = maxQueuedBytes;
+            return this;
+        }
+
         Builder publishRate(int publishRate) {
             this.publishRate = publishRate;
             return this;
@@ -164,7 +176,7 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
 
         Config build() {
             return new Config(host, port, redis, redisPrefix, waitTimeout, maxMessages, maxChannels, channelIdle, maxMessageLength, publishKey, openPublishing,
-                    maxBodyBytes, maxHeaderBytes, maxWaiters, publishRate, corsOrigin, adminPort, trustedProxies);
+                    maxBodyBytes, maxHeaderBytes, maxWaiters, keepalive, maxQueuedBytes, publishRate, corsOrigin, adminPort, trustedProxies);
         }
     }
 
@@ -239,14 +251,20 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
                     v -> wholeNumber(v, 1_024, 16 * 1024 * 1024), Builder::maxBodyBytes, Config::maxBodyBytes),
             new Option<>("--max-header-bytes", "NODECAST_MAX_HEADER_BYTES", "N", "largest request head (request line and headers) accepted",
                     v -> wholeNumber(v, 1_024, 1024 * 1024), Builder::maxHeaderBytes, Config::maxHeaderBytes),
-            new Option<>("--max-waiters", "NODECAST_MAX_WAITERS", "N", "most /wait requests parked at once; beyond it 503",
+            new Option<>("--max-waiters", "NODECAST_MAX_WAITERS", "N", "most viewers held at once, /wait requests parked and event streams together; beyond it 503",
                     v -> wholeNumber(v, 1, 10_000_000), Builder::maxWaiters, Config::maxWaiters),
+            new Option<>("--keepalive", "NODECAST_KEEPALIVE", "SECONDS",
+                    "how often each event stream gets a comment line, so proxies keep it open and dead clients are noticed; fractions allowed, at most 300",
+                    v -> seconds(v, 300), Builder::keepalive, c -> inSeconds(c.keepalive())),
+            new Option<>("--max-queued-bytes", "NODECAST_MAX_QUEUED_BYTES", "N",
+                    "bytes an event stream may hold for a client that reads too slowly; beyond it the client is disconnected (it resumes from its last id)",
+                    v -> wholeNumber(v, 1_024, 1024 * 1024 * 1024), Builder::maxQueuedBytes, Config::maxQueuedBytes),
             new Option<>("--publish-rate", "NODECAST_PUBLISH_RATE", "N",
                     "tries per second from one client address that count: with a key, those with a wrong or no key; "
                             + "with --open-publishing, every publish and clear; beyond it 429 (a right key is never slowed by its own pace)",
                     v -> wholeNumber(v, 1, 1_000_000), Builder::publishRate, Config::publishRate),
             new Option<>("--cors-origin", "NODECAST_CORS_ORIGIN", "ORIGIN",
-                    "origin allowed to read /wait and /since from other sites, e.g. https://example.org",
+                    "origin allowed to read /wait, /since and /events from other sites, e.g. https://example.org",
                     Config::origin, Builder::corsOrigin, Config::corsOrigin),
             new Option<>("--admin-port", "NODECAST_ADMIN_PORT", "PORT", "serve /healthz, /readyz and /metrics on this port instead of the main one",
                     v -> wholeNumber(v, 0, 65_535), Builder::adminPort,

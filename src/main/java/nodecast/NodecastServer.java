@@ -26,6 +26,7 @@ import nodecast.http.MethodFilter;
 import nodecast.http.Replies;
 import nodecast.http.SecurityHeaders;
 import nodecast.http.SinceHandler;
+import nodecast.http.ViewerLimit;
 import nodecast.http.WaitHandler;
 import nodecast.http.WaitTimer;
 import nodecast.log.ChannelName;
@@ -44,6 +45,7 @@ import nodecast.publish.PublisherKey;
 import nodecast.publish.RefusalLog;
 import nodecast.publish.RefusalReplies;
 import nodecast.publish.SubmitHandler;
+import nodecast.stream.EventsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -80,6 +82,8 @@ final class NodecastServer implements AutoCloseable {
                 .getMap());
         channels = new Channels(store, worker, metrics, config.maxMessages(), BATCH_LIMIT, config.channelIdle(), System::nanoTime);
         metrics.watchParked(channels::parkedCount);
+        metrics.watchStreams(channels::streamCount);
+        ViewerLimit viewerLimit = new ViewerLimit(channels, config.maxWaiters());
 
         generatedKey = config.openPublishing() || config.publishKey() != null ? null : PublisherKey.generate();
         PublisherKey key = config.openPublishing() ? PublisherKey.open()
@@ -94,8 +98,10 @@ final class NodecastServer implements AutoCloseable {
         Map<String, HttpHandler> endpoints = Map.of(
                 "", MethodFilter.getOrHead(page(classes)),
                 "wait", Cors.readableFrom(config.corsOrigin(),
-                        MethodFilter.get(new WaitHandler(channels, metrics, waitTimer, config.waitTimeout(), config.maxWaiters()))),
+                        MethodFilter.get(new WaitHandler(channels, viewerLimit, metrics, waitTimer, config.waitTimeout()))),
                 "since", Cors.readableFrom(config.corsOrigin(), MethodFilter.get(new SinceHandler(channels, metrics))),
+                "events", Cors.readableFrom(config.corsOrigin(),
+                        MethodFilter.get(new EventsHandler(channels, viewerLimit, metrics, config.keepalive(), config.maxQueuedBytes()))),
                 "message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200,
                         form.render(FormPage.Notice.NONE, exchange.getQueryParameters().getOrDefault("key", new ArrayDeque<>()).peekFirst()))),
                 "submit-message", MethodFilter.post(new SubmitHandler(channels, gate, refusals, form, metrics, config.maxMessageLength())),
@@ -117,14 +123,15 @@ final class NodecastServer implements AutoCloseable {
                     exchange.getResponseSender().send(metrics.scrape());
                 }));
 
-        long idleMillis = config.waitTimeout().toMillis() + 30_000;
+        long idleMillis = Math.max(config.waitTimeout().toMillis(), config.keepalive().toMillis()) + 30_000;
         undertow = Undertow.builder()
                 .setWorker(worker)
                 .addHttpListener(config.port(), config.host())
                 // Thousands of viewers re-poll in the same instant after a broadcast.
                 .setSocketOption(Options.BACKLOG, 16_384)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                // A parked request is idle by design: only drop connections idle well past the wait timeout.
+                // A parked request or a quiet stream is idle by design: only drop connections idle well past the
+                // wait timeout and the keepalive period.
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) idleMillis)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleMillis)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, config.maxHeaderBytes())
@@ -221,9 +228,10 @@ final class NodecastServer implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: parked viewers are answered at once (empty, closing their connections) so
-     * they re-poll, through the load balancer, on another instance with the id they hold; then the
-     * listener closes, in-flight publishes get a moment to finish, and the log is closed.
+     * Stops gracefully: parked viewers are answered at once (empty, closing their connections) and
+     * streams ended, so they re-poll or reconnect, through the load balancer, on another instance
+     * with the id they hold; then the listener closes, in-flight publishes get a moment to finish,
+     * and the log is closed.
      */
     @Override
     public void close() {

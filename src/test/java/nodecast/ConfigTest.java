@@ -77,7 +77,7 @@ class ConfigTest {
             }
         }
         assertEquals(List.of("--host", "--port", "--redis-prefix", "--wait-timeout", "--max-messages", "--max-channels", "--channel-idle", "--max-message-length", "--open-publishing",
-                "--max-body-bytes", "--max-header-bytes", "--max-waiters", "--publish-rate"), checked);
+                "--max-body-bytes", "--max-header-bytes", "--max-waiters", "--keepalive", "--max-queued-bytes", "--publish-rate"), checked);
     }
 
     @Test
@@ -90,6 +90,15 @@ class ConfigTest {
         assertTrue(helpLine("--admin-port").endsWith("(default: the main port)"));
         assertTrue(helpLine("--cors-origin").endsWith("(default: none)"));
         assertTrue(helpLine("--trusted-proxy").endsWith("(default: none)"));
+    }
+
+    @Test
+    void streams_keep_alive_every_15_seconds_and_hold_at_most_1_mib_for_a_slow_client_unless_told() {
+        assertEquals(Duration.ofSeconds(15), parse().keepalive());
+        assertEquals(1024 * 1024, parse().maxQueuedBytes());
+        Config config = Config.parse(List.of("--keepalive", "0.5"), Map.of("NODECAST_MAX_QUEUED_BYTES", "65536"));
+        assertEquals(Duration.ofMillis(500), config.keepalive());
+        assertEquals(65_536, config.maxQueuedBytes());
     }
 
     @Test
@@ -152,6 +161,9 @@ class ConfigTest {
         "--redis|redis-cluster://a|--redis must look like redis://host:port/db, redis-sentinel://host:port[,host:port]/mastername or redis-cluster://host:port[,host:port], got 'redis-cluster://a'",
         "--max-messages|0|--max-messages must be a whole number from 1 to 1000000, got '0'",
         "--host|' '|--host must be a host name or address, got ' '",
+        "--keepalive|0|--keepalive must be a number of seconds, more than 0 and at most 300, got '0'",
+        "--keepalive|301|--keepalive must be a number of seconds, more than 0 and at most 300, got '301'",
+        "--max-queued-bytes|1023|--max-queued-bytes must be a whole number from 1024 to 1073741824, got '1023'",
     })
     void a_bad_value_stops_start_up_with_one_line_naming_the_flag(String flag, String value, String message) {
         Config.Invalid error = assertThrows(Config.Invalid.class, () -> parse(flag, value));
@@ -170,6 +182,29 @@ class ConfigTest {
     void an_unknown_flag_or_a_flag_without_value_is_refused() {
         assertEquals("unknown option --prot (see --help)", assertThrows(Config.Invalid.class, () -> parse("--prot", "1")).getMessage());
         assertEquals("--port needs a value", assertThrows(Config.Invalid.class, () -> parse("--port")).getMessage());
+    }
+
+    @Test
+    void the_readme_options_table_lists_every_flag_with_its_variable_in_the_order_of_the_help() throws Exception {
+        Pattern row = Pattern.compile("\\| `(--[a-z-]+)[^`]*` \\| `(NODECAST_[A-Z_]+)`.*");
+        List<String> documented = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("README.md"))) {
+            Matcher matcher = row.matcher(line);
+            if (matcher.matches()) {
+                documented.add(matcher.group(1) + " " + matcher.group(2));
+            }
+        }
+        List<String> helped = new ArrayList<>();
+        List<String> usage = Config.usage().lines().toList();
+        for (int i = 0; i + 1 < usage.size(); i++) {
+            Matcher flag = Pattern.compile("  (--[a-z-]+) .*").matcher(usage.get(i));
+            Matcher env = Pattern.compile(" +env (NODECAST_[A-Z_]+)").matcher(usage.get(i + 1));
+            if (flag.matches() && env.matches()) {
+                helped.add(flag.group(1) + " " + env.group(1));
+            }
+        }
+        assertTrue(helped.contains("--keepalive NODECAST_KEEPALIVE"), Config.usage());
+        assertEquals(helped, documented);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static nodecast.RedisLogTest.awaitTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonParser;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import nodecast.http.Replies;
 import nodecast.log.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -131,6 +133,68 @@ class HttpApiTest {
         HttpResponse<String> response = s.get(path);
         assertEquals(400, response.statusCode(), path);
         assertTrue(response.body().startsWith("id "), response.body());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void last_starts_with_the_newest_messages_and_last_0_with_the_next_one(Store store) throws Exception {
+        TestServer s = start(store);
+        for (int i = 0; i < 5; i++) {
+            s.postJson("/c/news/submit-message", "text=news+" + i);
+        }
+        // The channel is taken up by the first read: on Redis before its first sync, the newest are counted from the log.
+        assertEquals(List.of("news 3", "news 4"), texts(s.get("/c/news/since?last=2")));
+        assertEquals(List.of("news 3", "news 4"), texts(s.get("/c/news/wait?last=2")));
+        assertEquals(5, TestServer.messages(s.get("/c/news/since?last=1000")).size(), "fewer than asked: all there are");
+        HttpResponse<String> none = s.get("/c/news/since?last=0");
+        assertEquals("[]", none.body());
+        assertTrue(none.headers().firstValue(Replies.LOG_HEADER.toString()).isPresent(), "even an empty answer names its log");
+
+        CompletableFuture<HttpResponse<String>> fromNow = CompletableFuture.supplyAsync(() -> s.get("/c/news/wait?last=0"));
+        awaitTrue(() -> s.server.channels().parkedCount() == 1, "the wait for the next message never parked");
+        s.postJson("/c/news/submit-message", "text=news+5");
+        assertEquals(List.of("news 5"), texts(fromNow.get(5, TimeUnit.SECONDS)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void last_after_a_clear_counts_only_what_is_kept(Store store) {
+        TestServer s = start(store);
+        s.publish("a");
+        s.publish("b");
+        assertEquals(200, s.postJson("/clear-messages", "").statusCode());
+        s.publish("c");
+        assertEquals(List.of("c"), texts(s.get("/since?last=3")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/since?last=-1|last must be a whole number from 0 to 1000", "/wait?last=1001|last must be a whole number from 0 to 1000",
+        "/since?last=abc|last must be a whole number from 0 to 1000", "/since?last=|last must be a whole number from 0 to 1000",
+        "/wait?last=%2B5|last must be a whole number from 0 to 1000", "/since?last=00001|last must be a whole number from 0 to 1000",
+        "/since?last=1&last=2|last is given more than once",
+        "/wait?id=1&last=1|give id or last, not both: id starts at a message, last at the newest ones",
+        "/c/news/since?last=0&id=0|give id or last, not both: id starts at a message, last at the newest ones"})
+    void a_bad_last_or_both_id_and_last_are_refused_with_400_and_the_reason(String pathAndReason) {
+        TestServer s = start(Store.MEMORY);
+        String[] parts = pathAndReason.split("\\|");
+        HttpResponse<String> response = s.send(HttpRequest.newBuilder(s.uri(parts[0])).header("Accept", "application/json").GET());
+        assertRefused(response, 400, parts[1]);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void last_with_a_log_that_is_gone_is_answered_409(Store store) {
+        TestServer s = start(store);
+        s.publish("m");
+        HttpResponse<String> stale = s.get("/wait?last=5&log=some-older-log");
+        assertEquals(409, stale.statusCode(), stale.body());
+        assertTrue(stale.body().contains("\"log\":\"" + RedisLogTest.logOf(s) + "\""), stale.body());
+        assertEquals(200, s.get("/since?last=5&log=" + RedisLogTest.logOf(s)).statusCode());
+    }
+
+    private static List<String> texts(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        return TestServer.messages(response).stream().map(Message::text).toList();
     }
 
     @ParameterizedTest

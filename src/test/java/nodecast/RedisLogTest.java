@@ -275,7 +275,7 @@ class RedisLogTest {
         }
     }
 
-    private static String logOf(TestServer s) {
+    static String logOf(TestServer s) {
         return s.get("/since?id=0").headers().firstValue(Replies.LOG_HEADER.toString()).orElseThrow();
     }
 

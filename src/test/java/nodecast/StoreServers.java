@@ -1,10 +1,12 @@
 package nodecast;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Starts test servers on either {@link Store}, sharing one redis-server for a whole test class
@@ -17,6 +19,12 @@ final class StoreServers implements AutoCloseable {
 
     TestServer start(Store store, Duration waitTimeout) {
         return start(store, redisUri -> TestServer.start(redisUri, waitTimeout));
+    }
+
+    /** A server configured as the tests' default ({@link TestServer#config}), then by {@code configured}. */
+    TestServer configured(Store store, UnaryOperator<Config.Builder> configured) {
+        return start(store, redisUri -> TestServer.start(
+                configured.apply(TestServer.config(redisUri, TestServer.WAIT_TIMEOUT, 0).toBuilder()).build(), Clock.systemUTC()));
     }
 
     /** A server whose wait timeouts fire only when the test says (see {@link TestServer#timeouts}). */
@@ -49,6 +57,12 @@ final class StoreServers implements AutoCloseable {
             redis = RedisProcess.start();
         }
         return redis.uri();
+    }
+
+    /** The shared redis-server, for a test that acts on it as a failure would. */
+    RedisProcess redis() {
+        redisUri();
+        return redis;
     }
 
     void stopServers() {

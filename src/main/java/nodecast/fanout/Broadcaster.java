@@ -1,5 +1,6 @@
 package nodecast.fanout;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -8,8 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import nodecast.log.LogSlice;
 import nodecast.log.LogUnavailableException;
 import nodecast.log.Message;
@@ -18,7 +21,8 @@ import nodecast.log.MessageRing;
 import nodecast.metrics.Metrics;
 
 /**
- * Answers "messages from id N on" and wakes parked waiters when messages arrive.
+ * Answers "messages from id N on", wakes parked waiters when messages arrive, and feeds the
+ * streams that follow the channel.
  *
  * <p>It keeps the newest messages of the log (fed, in id order, by the log itself) so that
  * requests are answered from memory and one arriving message costs one encoding per distinct
@@ -33,6 +37,11 @@ import nodecast.metrics.Metrics;
  * the waiter is parked (woken). After a log read that found nothing, the waiter is parked at the
  * log's next id as of that read, so a message committed between the read and the park is still
  * found in the tail.
+ *
+ * <p>Streams ({@link Follower}s) take the same care: a stream pulls what it lacks from the tail
+ * under the lock that appends, and the pull that finds nothing makes it live in the same step,
+ * so each message is either in what it pulled or pushed to it afterwards, never both or neither.
+ * Pushes, like wake-ups, run outside the lock, in the order the log feeds the broadcaster.
  */
 public final class Broadcaster implements MessageLog.Listener {
     private final MessageLog log;
@@ -53,6 +62,8 @@ public final class Broadcaster implements MessageLog.Listener {
     /** {@code parkedAt.size()}, readable without the lock by the admission check of every /wait. */
     private volatile int parkedCount;
     private final AtomicInteger parkedEverywhere;
+    private final Followers followers;
+    private final Map<Encoding, EncodingMemo> encodings = new ConcurrentHashMap<>();
     /** False until the log's first sync: until then the tail says nothing about the log. */
     private boolean synced;
     /** Whether the tail holds every message the log keeps, so ids below it need no log read. */
@@ -61,12 +72,17 @@ public final class Broadcaster implements MessageLog.Listener {
     private volatile boolean closing;
 
     public Broadcaster(MessageLog log, Executor blocking, Metrics metrics, int tailCapacity, int batchLimit) {
-        this(log, blocking, metrics, tailCapacity, batchLimit, new AtomicInteger());
+        this(log, blocking, metrics, tailCapacity, batchLimit, new AtomicInteger(), new AtomicInteger());
     }
 
-    /** {@code parkedEverywhere}: the waiters parked on every broadcaster that shares it, kept up to date by each. */
-    Broadcaster(MessageLog log, Executor blocking, Metrics metrics, int tailCapacity, int batchLimit, AtomicInteger parkedEverywhere) {
+    /**
+     * {@code parkedEverywhere}, {@code followingEverywhere}: the waiters parked on, and the streams
+     * following, every broadcaster that shares them, kept up to date by each.
+     */
+    Broadcaster(MessageLog log, Executor blocking, Metrics metrics, int tailCapacity, int batchLimit, AtomicInteger parkedEverywhere,
+            AtomicInteger followingEverywhere) {
         this.parkedEverywhere = parkedEverywhere;
+        this.followers = new Followers(followingEverywhere);
         this.log = log;
         this.blocking = blocking;
         this.metrics = metrics;
@@ -74,9 +90,9 @@ public final class Broadcaster implements MessageLog.Listener {
         this.tail = new MessageRing(tailCapacity);
     }
 
-    /** Answers {@code waiter} with the messages from {@code from} on: now if there are any, else when one arrives. */
-    public void await(long from, Waiter waiter) {
-        await(from, waiter, true);
+    /** Answers {@code waiter} with the messages from {@code start} on: now if there are any, else when one arrives. */
+    public void await(Start start, Waiter waiter) {
+        resolve(start, waiter, from -> await(from, waiter, true));
     }
 
     /**
@@ -108,8 +124,44 @@ public final class Broadcaster implements MessageLog.Listener {
         }
     }
 
-    /** Answers {@code reader} at once with the messages from {@code from} on, possibly none. */
-    public void since(long from, Waiter reader) {
+    /** Answers {@code reader} at once with the messages from {@code start} on, possibly none. */
+    public void since(Start start, Waiter reader) {
+        resolve(start, reader, from -> since(from, reader));
+    }
+
+    /**
+     * Runs {@code then} with the first id {@code start} means. The newest messages are counted back
+     * from the tail's end, or before the first sync from the log's next id, read on {@code blocking}.
+     * A message arriving between that and {@code then} is simply answered too: it follows the newest.
+     */
+    private void resolve(Start start, Waiter waiter, LongConsumer then) {
+        if (start instanceof Start.AtId at) {
+            then.accept(at.id());
+            return;
+        }
+        long from = -1;
+        synchronized (lock) {
+            if (synced) {
+                from = start.firstId(tail.start(), tail.end());
+            }
+        }
+        if (from >= 0) {
+            then.accept(from);
+            return;
+        }
+        blocking.execute(() -> {
+            long nextId;
+            try {
+                nextId = log.since(0, 0).nextId();
+            } catch (LogUnavailableException e) {
+                waiter.fail(e.getMessage());
+                return;
+            }
+            then.accept(start.firstId(0, nextId));
+        });
+    }
+
+    private void since(long from, Waiter reader) {
         Unencoded now = null;
         synchronized (lock) {
             if (synced && isInMemory(from)) {
@@ -121,6 +173,53 @@ public final class Broadcaster implements MessageLog.Listener {
         } else {
             readLog(from, reader, false);
         }
+    }
+
+    /**
+     * Gives {@code follower} the messages from {@code start} on, at most {@code limit}, and
+     * registers it if it is new. A pull that finds none makes the follower live in the same step:
+     * every later message is pushed to it. {@code followedLog} is the log the follower's ids belong
+     * to (null for none yet); if that log is gone, the follower starts again from 0 of this one.
+     * Ids older than the tail count as gone: the tail holds every message the log keeps, unless the
+     * log itself held a gap, and a stream skips that rather than read around it.
+     *
+     * <p>Returns null before the first sync (the follower is told {@link Follower#onResync} once
+     * synced) and once closing (it is told {@link Follower#end}).
+     */
+    public Catchup pull(Follower follower, Start start, String followedLog, int limit) {
+        synchronized (lock) {
+            if (!closing) {
+                followers.add(follower);
+                if (!synced) {
+                    return null;
+                }
+                long from = followedLog == null || followedLog.equals(logId) ? start.firstId(tail.start(), tail.end()) : 0;
+                long first = Math.max(from, tail.start());
+                Catchup found = new Catchup(logId, from, first, tail.from(first, limit));
+                if (found.isLive()) {
+                    followers.makeLive(follower);
+                }
+                return found;
+            }
+        }
+        follower.end();
+        return null;
+    }
+
+    /** Forgets a follower whose stream ended. */
+    public void unfollow(Follower follower) {
+        synchronized (lock) {
+            followers.remove(follower);
+        }
+    }
+
+    public int followerCount() {
+        return followers.count();
+    }
+
+    /** {@code message} as {@code encoding} writes it: encoded once, shared by every stream of this channel. */
+    public ByteBuffer encoded(Message message, Encoding encoding) {
+        return encodings.computeIfAbsent(encoding, EncodingMemo::new).of(message);
     }
 
     /**
@@ -146,14 +245,19 @@ public final class Broadcaster implements MessageLog.Listener {
         return wholeLog ? Math.max(from, tail.start()) : from;
     }
 
-    /** For shutdown: answers every parked waiter now (empty) and parks none from here on. */
+    /** For shutdown: answers every parked waiter now (empty), ends every stream, and serves none from here on. */
     public void releaseAll() {
         List<Runnable> wakeUps;
+        Follower[] ending;
         synchronized (lock) {
             closing = true;
             wakeUps = takeAll();
+            ending = followers.removeAll();
         }
         wakeUps.forEach(Runnable::run);
+        for (Follower follower : ending) {
+            follower.end();
+        }
     }
 
     public boolean isClosing() {
@@ -193,6 +297,8 @@ public final class Broadcaster implements MessageLog.Listener {
     public void onAppended(Message message) {
         long started = System.nanoTime();
         List<Runnable> wakeUps;
+        Follower[] live;
+        String appendedTo;
         synchronized (lock) {
             if (tail.size() == tail.capacity() && tail.capacity() < log.capacity()) {
                 wholeLog = false; // the tail drops a message the log still keeps
@@ -200,9 +306,14 @@ public final class Broadcaster implements MessageLog.Listener {
             // The log promises the next id; MessageRing refuses any other, loudly, rather than keep a gap.
             tail.add(message);
             wakeUps = takeReady();
+            live = followers.live();
+            appendedTo = logId;
         }
-        if (!wakeUps.isEmpty()) {
+        if (!wakeUps.isEmpty() || live.length > 0) {
             wakeUps.forEach(Runnable::run);
+            for (Follower follower : live) {
+                follower.onMessage(appendedTo, message);
+            }
             metrics.fannedOut(System.nanoTime() - started);
         }
     }
@@ -210,19 +321,29 @@ public final class Broadcaster implements MessageLog.Listener {
     @Override
     public void onCleared(long nextId) {
         List<Runnable> wakeUps;
+        Follower[] told;
+        String cleared;
         synchronized (lock) {
             if (!synced) {
                 return;
             }
+            long firstKept = tail.start();
             tail.dropBefore(nextId);
             wakeUps = takeReady();
+            // The same clear may be told more than once (its own and the relayed one): streams hear of it once.
+            told = tail.start() > firstKept ? followers.all() : Followers.NONE;
+            cleared = logId;
         }
         wakeUps.forEach(Runnable::run);
+        for (Follower follower : told) {
+            follower.onCleared(cleared, nextId);
+        }
     }
 
     @Override
     public void onSynced(LogSlice newest) {
         List<Runnable> wakeUps;
+        Follower[] resyncing;
         synchronized (lock) {
             boolean newLog = logId != null && !logId.equals(newest.logId());
             if (!newest.logId().equals(logId)) {
@@ -236,8 +357,14 @@ public final class Broadcaster implements MessageLog.Listener {
             // Waiters of a log that is gone hold ids that mean nothing now: answer them empty,
             // with the new log id, so they start again.
             wakeUps = newLog ? takeAll() : takeReady();
+            // What a live stream would have been pushed since it was last told may be in the new tail
+            // only, and a new log starts it again from 0: every stream pulls afresh.
+            resyncing = followers.demoteAll();
         }
         wakeUps.forEach(Runnable::run);
+        for (Follower follower : resyncing) {
+            follower.onResync();
+        }
     }
 
     /**

@@ -25,7 +25,8 @@ import nodecast.metrics.Metrics;
  * when a viewer comes back.
  *
  * <p>A viewer that took a broadcaster just before it was dropped is not lost: a dropped
- * broadcaster parks nobody and answers at once, empty, so the viewer asks again and gets the new one.
+ * broadcaster parks nobody and answers at once, empty, so the viewer asks again and gets the new
+ * one; a stream starting on it is ended at once, and its client reconnects with its last id.
  */
 public final class Channels implements AutoCloseable {
     private final MessageStore store;
@@ -36,6 +37,7 @@ public final class Channels implements AutoCloseable {
     private final long idleAfterNanos;
     private final LongSupplier nanoTime;
     private final AtomicInteger parked = new AtomicInteger();
+    private final AtomicInteger streams = new AtomicInteger();
     private final Map<ChannelName, Held> held = new HashMap<>();
     private final ScheduledExecutorService sweeper;
     private volatile boolean closing;
@@ -83,7 +85,7 @@ public final class Channels implements AutoCloseable {
             entry = held.get(channel);
             if (entry == null) {
                 MessageLog log = store.channel(channel);
-                entry = new Held(new Broadcaster(log, blocking, metrics, maxMessages, batchLimit, parked), log, nanoTime.getAsLong());
+                entry = new Held(new Broadcaster(log, blocking, metrics, maxMessages, batchLimit, parked, streams), log, nanoTime.getAsLong());
                 held.put(channel, entry);
                 fresh = true;
             }
@@ -107,9 +109,19 @@ public final class Channels implements AutoCloseable {
         }
     }
 
-    /** Waiters parked on every channel here: what {@code --max-waiters} bounds. */
+    /** Waiters parked on every channel here. */
     public int parkedCount() {
         return parked.get();
+    }
+
+    /** Streams following every channel here. */
+    public int streamCount() {
+        return streams.get();
+    }
+
+    /** Parked waiters and streams together: what {@code --max-waiters} bounds. */
+    public int viewerCount() {
+        return parked.get() + streams.get();
     }
 
     public int count() {
@@ -123,7 +135,7 @@ public final class Channels implements AutoCloseable {
     }
 
     /**
-     * Drops every channel that no viewer asked for lately and no one waits on, but {@code default}:
+     * Drops every channel that no viewer asked for lately and no one waits on or follows, but {@code default}:
      * taken up at start and asked by readiness checks, it is never given up, so they can never find
      * the store too full to take it up again.
      */
@@ -134,6 +146,7 @@ public final class Channels implements AutoCloseable {
             for (Iterator<Map.Entry<ChannelName, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<ChannelName, Held> entry = it.next();
                 if (!entry.getKey().equals(ChannelName.DEFAULT) && entry.getValue().broadcaster.parkedCount() == 0
+                        && entry.getValue().broadcaster.followerCount() == 0
                         && now - entry.getValue().lastAsked > idleAfterNanos) {
                     it.remove();
                     // Under the lock: the channel cannot be taken up again until its log has let go of
@@ -147,7 +160,7 @@ public final class Channels implements AutoCloseable {
         dropped.forEach(Broadcaster::releaseAll);
     }
 
-    /** For shutdown: answers every parked waiter now (empty) and parks none from here on. */
+    /** For shutdown: answers every parked waiter now (empty), ends every stream, and serves none from here on. */
     public void releaseAll() {
         closing = true;
         List<Held> all;

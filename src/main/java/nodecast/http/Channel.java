@@ -23,7 +23,7 @@ public final class Channel {
      * The broadcaster of the request's channel, or null after answering 503 itself: the server
      * holds as many channels as it may.
      */
-    static Broadcaster broadcasterOrRefuse(HttpServerExchange exchange, Channels channels) {
+    public static Broadcaster broadcasterOrRefuse(HttpServerExchange exchange, Channels channels) {
         try {
             return channels.broadcaster(of(exchange));
         } catch (ChannelLimitException e) {

@@ -1,10 +1,7 @@
 package nodecast.http;
 
-import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.SameThreadExecutor;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import nodecast.fanout.Batch;
@@ -12,8 +9,6 @@ import nodecast.fanout.Broadcaster;
 import nodecast.fanout.Waiter;
 import nodecast.metrics.Metrics;
 import org.xnio.IoUtils;
-import org.xnio.channels.StreamSourceChannel;
-import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
  * A {@code /wait} request held open without a thread until a message, the timeout or the
@@ -38,7 +33,7 @@ final class ParkedRequest implements Waiter {
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Touched only on the IO thread. */
     private Runnable cancelTimer;
-    private ConduitStreamSourceChannel watchedSocket;
+    private DisconnectWatch disconnectWatch;
 
     private ParkedRequest(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics) {
         this.exchange = exchange;
@@ -56,8 +51,8 @@ final class ParkedRequest implements Waiter {
 
     private void start(WaitTimer timer, Duration timeout) {
         cancelTimer = timer.schedule(exchange.getIoThread(), timeout, this::timedOut);
-        watchForDisconnect();
-        broadcaster.await(query.id(), this);
+        disconnectWatch = DisconnectWatch.start(exchange, this::disconnected);
+        broadcaster.await(query.start(), this);
     }
 
     @Override
@@ -107,56 +102,8 @@ final class ParkedRequest implements Waiter {
         }
     }
 
-    /**
-     * Undertow stops reading a connection while its request is handled, so it would not notice
-     * the client leaving until a write fails. Reading the socket ourselves shows the EOF at once.
-     * Only a request whose body is read to the end is watched (else the socket still holds body
-     * bytes), and not once the client has pipelined its next request: those bytes go back to Undertow.
-     */
-    private void watchForDisconnect() {
-        if (!(exchange.getConnection() instanceof HttpServerConnection connection)
-                || !exchange.isRequestComplete() || connection.getExtraBytes() != null) {
-            return;
-        }
-        watchedSocket = connection.getChannel().getSourceChannel();
-        watchedSocket.getReadSetter().set(socket -> {
-            PooledByteBuffer pooled = connection.getByteBufferPool().allocate();
-            int read;
-            try {
-                read = socket.read(pooled.getBuffer());
-            } catch (IOException e) {
-                read = -1;
-            }
-            if (read == 0) {
-                pooled.close();
-                return;
-            }
-            stopWatching();
-            if (read > 0) {
-                pooled.getBuffer().flip();
-                connection.ungetRequestBytes(pooled);
-            } else {
-                pooled.close();
-                disconnected();
-            }
-        });
-        watchedSocket.resumeReads();
-    }
-
-    /**
-     * Hands the socket back. Reads stay resumed: Undertow resumes them for the next request as
-     * soon as the answer is written, so suspending here would cost two needless epoll changes per
-     * answer. Only if the socket turns readable before Undertow takes it back are reads suspended.
-     */
-    private void stopWatching() {
-        if (watchedSocket != null) {
-            watchedSocket.getReadSetter().set(StreamSourceChannel::suspendReads);
-            watchedSocket = null;
-        }
-    }
-
     private void tearDown() {
-        stopWatching();
+        disconnectWatch.stop();
         if (cancelTimer != null) {
             cancelTimer.run();
             cancelTimer = null;

@@ -6,7 +6,7 @@ import nodecast.fanout.Broadcaster;
 import nodecast.fanout.Channels;
 import nodecast.metrics.Metrics;
 
-/** {@code GET /since?id=N}: every message from id N on, at once (possibly none). */
+/** {@code GET /since?id=N} (or {@code ?last=K}): every message from there on, at once (possibly none). */
 public final class SinceHandler implements HttpHandler {
     private final Channels channels;
     private final Metrics metrics;

@@ -28,7 +28,7 @@ final class SinceRequest implements Waiter {
     static void answer(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics) {
         SinceRequest request = new SinceRequest(exchange, query, metrics);
         // Dispatching keeps the exchange open after the handler returns, in case the answer needs a log read.
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> broadcaster.since(query.id(), request));
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> broadcaster.since(query.start(), request));
     }
 
     @Override

@@ -48,6 +48,10 @@ public final class Metrics {
         Gauge.builder("nodecast.parked.requests", parked::getAsInt).description("Requests waiting for messages now").register(registry);
     }
 
+    public void watchStreams(IntSupplier streams) {
+        Gauge.builder("nodecast.streams", streams::getAsInt).description("Event streams open now").register(registry);
+    }
+
     public void published(long nanos) {
         publishLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -61,6 +65,16 @@ public final class Metrics {
             deliveries.increment();
             deliveredMessages.increment(messages);
         }
+    }
+
+    /** Messages written to streams, each copy counted, as for long-poll answers. */
+    public void streamed(int messages) {
+        deliveredMessages.increment(messages);
+    }
+
+    /** {@code reason}: slow (its queue was full), client (the client left or could not be written to) or shutdown. */
+    public void streamDisconnected(String reason) {
+        registry.counter("nodecast.stream.disconnects", "reason", reason).increment();
     }
 
     public void timedOut() {

@@ -1,0 +1,63 @@
+package nodecast.stream;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import nodecast.fanout.Encoding;
+import nodecast.log.Json;
+
+/** Every Server-Sent Event nodecast writes, as UTF-8 bytes ready for any number of sockets. */
+final class SseFrames {
+    /**
+     * A message: its id (so an EventSource resumes after it) and its JSON exactly as long-poll
+     * sends it, under the default event type. JSON holds no raw line break, so it is one data line.
+     */
+    static final Encoding MESSAGE = message -> frame("id: " + message.id() + "\ndata: " + Json.write(message) + "\n\n");
+
+    private static final ByteBuffer KEEPALIVE = frame(": keepalive\n\n");
+
+    private SseFrames() {
+    }
+
+    static ByteBuffer keepalive() {
+        return KEEPALIVE.duplicate();
+    }
+
+    /** The first event of every stream: the log its ids belong to, and the id of the next message it will send. */
+    static ByteBuffer hello(String log, long next) {
+        return event("hello", new Hello(log, next));
+    }
+
+    /** The ids from {@code from} were trimmed or cleared: the next message sent is {@code next} or later. */
+    static ByteBuffer gap(long from, long next) {
+        return event("gap", new Gap(from, next));
+    }
+
+    static ByteBuffer clear(long next) {
+        return event("clear", new Clear(next));
+    }
+
+    /** The log the ids belonged to is gone: what follows is log {@code log} from 0. */
+    static ByteBuffer reset(String log) {
+        return event("reset", new Reset(log));
+    }
+
+    private static ByteBuffer event(String name, Object data) {
+        return frame("event: " + name + "\ndata: " + Json.write(data) + "\n\n");
+    }
+
+    private static ByteBuffer frame(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+    }
+
+    private record Hello(String log, long next) {
+    }
+
+    private record Gap(long from, long next) {
+    }
+
+    private record Clear(long next) {
+    }
+
+    private record Reset(String log) {
+    }
+}
