@@ -58,7 +58,7 @@ class BrowserTest {
             ChromeDriver browser = start(profile);
             try {
                 WebDriverWait wait = new WebDriverWait(browser, WAIT);
-                browser.get(server.uri("/").toString());
+                browser.get(server.uri("/?transport=poll").toString());
                 String viewer = browser.getWindowHandle();
                 wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "live"));
 
@@ -77,7 +77,7 @@ class BrowserTest {
                         assertTrue(browser.findElements(By.cssSelector("#messages b")).isEmpty(), "the message was inserted as HTML");
                     }
                 }
-                assertEquals("Live", browser.findElement(By.id("status")).getText());
+                assertEquals("Live · long-polling", browser.findElement(By.id("status")).getText());
                 assertFalse(browser.findElement(By.id("empty")).isDisplayed(), "the 'no messages yet' line is still shown");
 
                 List<String> errors = new ArrayList<>();
