@@ -3,8 +3,6 @@ package nodecast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -58,7 +58,7 @@ class BrowserTest {
             ChromeDriver browser = start(profile);
             try {
                 WebDriverWait wait = new WebDriverWait(browser, WAIT);
-                browser.get(server.uri("/").toString());
+                browser.get(server.uri("/?transport=poll").toString());
                 String viewer = browser.getWindowHandle();
                 wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "live"));
 
@@ -77,7 +77,7 @@ class BrowserTest {
                         assertTrue(browser.findElements(By.cssSelector("#messages b")).isEmpty(), "the message was inserted as HTML");
                     }
                 }
-                assertEquals("Live", browser.findElement(By.id("status")).getText());
+                assertEquals("Live · long-polling", browser.findElement(By.id("status")).getText());
                 assertFalse(browser.findElement(By.id("empty")).isDisplayed(), "the 'no messages yet' line is still shown");
 
                 List<String> errors = new ArrayList<>();
@@ -106,17 +106,57 @@ class BrowserTest {
         }
     }
 
-    private static void requireChromium() {
-        for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(binary)) {
-                String missing = binary + " is not installed (apt-get install -y chromium chromium-driver)";
-                if ("true".equals(System.getenv("CI"))) {
-                    fail(missing);
+    /** What the page says it uses, per {@code ?transport=}. */
+    private static final java.util.Map<String, String> TRANSPORT_NAMES = java.util.Map.of(
+            "ws", "WebSocket", "sse", "Server-Sent Events", "poll", "long-polling");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ws", "sse", "poll"})
+    void through_nginx_with_the_deployed_config_the_page_shows_live_messages_on_each_transport(String transport, @TempDir Path profile)
+            throws Exception {
+        requireChromium();
+        try (TestServer server = TestServer.memory();
+             NginxProxy nginx = NginxProxy.start(List.of(server))) {
+            ChromeDriver browser = start(profile);
+            try {
+                browser.get(nginx.uri("/c/news/?transport=" + transport).toString());
+                WebDriverWait wait = new WebDriverWait(browser, WAIT);
+                wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "live"));
+                assertEquals("Live · " + TRANSPORT_NAMES.get(transport), browser.findElement(By.id("status")).getText());
+                List<String> newestFirst = new ArrayList<>();
+                for (String text : BROADCAST) {
+                    server.postJson("/c/news/submit-message", "text=" + java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8));
+                    newestFirst.add(0, text);
+                    wait.until(d -> texts(browser).equals(newestFirst));
                 }
-                System.out.println("BrowserTest skipped: " + missing);
-                assumeTrue(false, missing);
+            } finally {
+                browser.quit();
             }
         }
+    }
+
+    @Test
+    void behind_a_proxy_that_refuses_websocket_upgrades_the_page_falls_back_to_server_sent_events(@TempDir Path profile) throws Exception {
+        requireChromium();
+        try (TestServer server = TestServer.memory();
+             NginxProxy proxy = NginxProxy.refusingUpgrades(List.of(server))) {
+            ChromeDriver browser = start(profile);
+            try {
+                browser.get(proxy.uri("/").toString());
+                WebDriverWait wait = new WebDriverWait(browser, WAIT);
+                wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "live"));
+                assertEquals("Live · Server-Sent Events", browser.findElement(By.id("status")).getText());
+                server.publish(BROADCAST.get(0));
+                wait.until(d -> texts(browser).equals(List.of(BROADCAST.get(0))));
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    private static void requireChromium() {
+        Tools.require(CHROMIUM, "chromium");
+        Tools.require(CHROMEDRIVER, "chromium-driver");
     }
 
     private static ChromeDriver start(Path profile) {

@@ -41,7 +41,7 @@ class PageTest {
     @Test
     void viewer_shows_a_message_posted_through_the_form_without_reload() {
         try (TestServer server = TestServer.start(null, WAIT_TIMEOUT);
-                Browser viewer = Browser.open(server.uri("/"));
+                Browser viewer = Browser.open(server.uri("/?transport=poll"));
                 Browser publisher = Browser.open(formUri(server))) {
             viewer.awaitLive();
 
@@ -59,8 +59,8 @@ class PageTest {
     @Test
     void two_viewers_both_see_a_message_posted_through_the_form() {
         try (TestServer server = TestServer.start(null, WAIT_TIMEOUT);
-                Browser first = Browser.open(server.uri("/"));
-                Browser second = Browser.open(server.uri("/"));
+                Browser first = Browser.open(server.uri("/?transport=poll"));
+                Browser second = Browser.open(server.uri("/?transport=poll"));
                 Browser publisher = Browser.open(formUri(server))) {
             first.awaitLive();
             second.awaitLive();
@@ -78,7 +78,7 @@ class PageTest {
         String script = "<script>window.hacked=1</script>";
         String image = "<img src=x onerror=\"window.hacked=1\">";
         try (TestServer server = TestServer.start(null, WAIT_TIMEOUT);
-                Browser viewer = Browser.open(server.uri("/"));
+                Browser viewer = Browser.open(server.uri("/?transport=poll"));
                 Browser publisher = Browser.open(formUri(server))) {
             viewer.awaitLive();
 
@@ -99,7 +99,7 @@ class PageTest {
     void the_newest_message_comes_first_and_each_shows_its_time() {
         Instant before = Instant.now().minusSeconds(1);
         try (TestServer server = TestServer.start(null, WAIT_TIMEOUT);
-                Browser viewer = Browser.open(server.uri("/"));
+                Browser viewer = Browser.open(server.uri("/?transport=poll"));
                 Browser publisher = Browser.open(formUri(server))) {
             viewer.awaitLive();
 
@@ -126,7 +126,7 @@ class PageTest {
             int port;
             try (TestServer before = TestServer.start(null, WAIT_TIMEOUT)) {
                 port = before.port();
-                viewer.load(before.uri("/"));
+                viewer.load(before.uri("/?transport=poll"));
                 viewer.awaitLive();
                 before.publish("before the restart");
                 viewer.await("the first message", () -> viewer.texts().equals(List.of("before the restart")));
@@ -152,7 +152,7 @@ class PageTest {
             int port;
             try (TestServer before = TestServer.start(redis.uri(), WAIT_TIMEOUT)) {
                 port = before.port();
-                viewer.load(before.uri("/"));
+                viewer.load(before.uri("/?transport=poll"));
                 viewer.awaitLive();
                 before.publish("one");
                 before.publish("two");
@@ -177,7 +177,7 @@ class PageTest {
     void after_the_log_is_renewed_the_page_shows_each_message_once_and_says_what_happened() {
         try (RedisProcess redis = RedisProcess.start();
              TestServer server = TestServer.start(redis.uri(), WAIT_TIMEOUT);
-             Browser viewer = Browser.open(server.uri("/"))) {
+             Browser viewer = Browser.open(server.uri("/?transport=poll"))) {
             viewer.awaitLive();
             for (String text : List.of("zero", "one", "two", "three", "four")) {
                 server.publish(text);
@@ -200,8 +200,8 @@ class PageTest {
     @Test
     void two_tabs_on_two_channels_each_show_only_their_own_and_the_form_publishes_to_its_channel() {
         try (TestServer server = TestServer.start(null, WAIT_TIMEOUT);
-                Browser news = Browser.open(server.uri("/c/news/"));
-                Browser sports = Browser.open(server.uri("/c/sports/"));
+                Browser news = Browser.open(server.uri("/c/news/?transport=poll"));
+                Browser sports = Browser.open(server.uri("/c/sports/?transport=poll"));
                 Browser publisher = Browser.open(server.uri("/c/news/message-form?key=" + TestServer.KEY))) {
             news.awaitLive();
             sports.awaitLive();
@@ -268,7 +268,7 @@ class PageTest {
         String publish(String text) {
             try {
                 HtmlForm form = page.getHtmlElementById("publish");
-                form.getInputByName("text").setValue(text);
+                form.getTextAreaByName("text").setText(text);
                 DomElement button = form.getFirstByXPath(".//button[normalize-space()='Publish']");
                 page = button.click();
                 return page.asNormalizedText();

@@ -1,8 +1,5 @@
 package nodecast;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,18 +86,7 @@ final class RedisProcess implements AutoCloseable {
 
     /** A tool of Debian's redis-server package (redis-server, redis-cli), by its path. */
     static String findTool(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(dir, name);
-            if (candidate.canExecute()) {
-                return candidate.getPath();
-            }
-        }
-        String missing = name + " is not installed (apt-get install -y redis-server)";
-        if ("true".equals(System.getenv("CI"))) {
-            fail(missing);
-        }
-        assumeTrue(false, missing);
-        return null;
+        return Tools.require(name, "redis-server");
     }
 
     static int freePort() throws IOException {
