@@ -46,6 +46,7 @@ import nodecast.publish.RefusalLog;
 import nodecast.publish.RefusalReplies;
 import nodecast.publish.SubmitHandler;
 import nodecast.stream.EventsHandler;
+import nodecast.stream.WebSocketHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -102,6 +103,8 @@ final class NodecastServer implements AutoCloseable {
                 "since", Cors.readableFrom(config.corsOrigin(), MethodFilter.get(new SinceHandler(channels, metrics))),
                 "events", Cors.readableFrom(config.corsOrigin(),
                         MethodFilter.get(new EventsHandler(channels, viewerLimit, metrics, config.keepalive(), config.maxQueuedBytes()))),
+                "ws", MethodFilter.get(new WebSocketHandler(channels, viewerLimit, metrics, config.keepalive(), config.maxQueuedBytes(),
+                        config.corsOrigin())),
                 "message-form", MethodFilter.get(exchange -> Replies.html(exchange, 200,
                         form.render(FormPage.Notice.NONE, exchange.getQueryParameters().getOrDefault("key", new ArrayDeque<>()).peekFirst()))),
                 "submit-message", MethodFilter.post(new SubmitHandler(channels, gate, refusals, form, metrics, config.maxMessageLength())),

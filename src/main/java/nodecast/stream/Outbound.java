@@ -6,13 +6,11 @@ import java.util.ArrayDeque;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
- * The bytes waiting to go to one stream's client, written without blocking: what the socket
- * takes now, the rest when the sink's write listener says it is writable again. Bounded:
- * {@link #offer} refuses a frame that would take the bytes waiting past {@code maxBytes}; a frame
- * into an empty queue always fits, so a message larger than the bound still reaches a client
- * that keeps up. Used on the connection's IO thread only.
+ * The bytes waiting to go to one Server-Sent Events client, written straight to the response
+ * channel without blocking: what the socket takes now, the rest when the channel's write listener
+ * says it is writable again.
  */
-final class Outbound {
+final class Outbound implements StreamSink {
     private final StreamSinkChannel sink;
     private final long maxBytes;
     private final ArrayDeque<ByteBuffer> frames = new ArrayDeque<>();
@@ -25,8 +23,8 @@ final class Outbound {
         this.maxBytes = maxBytes;
     }
 
-    /** Queues {@code frame}, or returns false (queuing nothing) if that would pass the bound. */
-    boolean offer(ByteBuffer frame) {
+    @Override
+    public boolean offer(ByteBuffer frame) {
         if (!frames.isEmpty() && bytes + frame.remaining() > maxBytes) {
             return false;
         }
@@ -34,18 +32,20 @@ final class Outbound {
         return true;
     }
 
-    /** Queues {@code frame} whatever the bound: for what the stream asks for itself only while there is room. */
-    void add(ByteBuffer frame) {
+    @Override
+    public void add(ByteBuffer frame) {
         frames.add(frame);
         bytes += frame.remaining();
     }
 
-    long bytes() {
+    @Override
+    public long bytes() {
         return bytes;
     }
 
     /** Writes what the socket takes now; true when nothing is left, else the write listener is armed. */
-    boolean flush() throws IOException {
+    @Override
+    public boolean flush() throws IOException {
         for (ByteBuffer head = frames.peek(); head != null; head = frames.peek()) {
             int before = head.remaining();
             sink.write(head);
@@ -65,8 +65,8 @@ final class Outbound {
         return true;
     }
 
-    /** Drops every frame: the stream ended. */
-    void clear() {
+    @Override
+    public void clear() {
         frames.clear();
         bytes = 0;
     }

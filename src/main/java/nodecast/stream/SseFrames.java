@@ -6,38 +6,46 @@ import nodecast.fanout.Encoding;
 import nodecast.log.Json;
 
 /** Every Server-Sent Event nodecast writes, as UTF-8 bytes ready for any number of sockets. */
-final class SseFrames {
+final class SseFrames implements StreamFrames {
+    static final SseFrames SSE = new SseFrames();
+
     /**
      * A message: its id (so an EventSource resumes after it) and its JSON exactly as long-poll
      * sends it, under the default event type. JSON holds no raw line break, so it is one data line.
      */
-    static final Encoding MESSAGE = message -> frame("id: " + message.id() + "\ndata: " + Json.write(message) + "\n\n");
+    private static final Encoding MESSAGE = message -> frame("id: " + message.id() + "\ndata: " + Json.write(message) + "\n\n");
 
     private static final ByteBuffer KEEPALIVE = frame(": keepalive\n\n");
 
     private SseFrames() {
     }
 
+    @Override
+    public Encoding message() {
+        return MESSAGE;
+    }
+
     static ByteBuffer keepalive() {
         return KEEPALIVE.duplicate();
     }
 
-    /** The first event of every stream: the log its ids belong to, and the id of the next message it will send. */
-    static ByteBuffer hello(String log, long next) {
+    @Override
+    public ByteBuffer hello(String log, long next) {
         return event("hello", new Hello(log, next));
     }
 
-    /** The ids from {@code from} were trimmed or cleared: the next message sent is {@code next} or later. */
-    static ByteBuffer gap(long from, long next) {
+    @Override
+    public ByteBuffer gap(long from, long next) {
         return event("gap", new Gap(from, next));
     }
 
-    static ByteBuffer clear(long next) {
+    @Override
+    public ByteBuffer clear(long next) {
         return event("clear", new Clear(next));
     }
 
-    /** The log the ids belonged to is gone: what follows is log {@code log} from 0. */
-    static ByteBuffer reset(String log) {
+    @Override
+    public ByteBuffer reset(String log) {
         return event("reset", new Reset(log));
     }
 

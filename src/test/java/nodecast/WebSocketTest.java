@@ -1,0 +1,298 @@
+package nodecast;
+
+import static nodecast.RedisLogTest.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import nodecast.log.Message;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * WebSocket ({@code /ws}) through the JDK's WebSocket client, on the in-memory log and on a real
+ * Redis. What every stream shares with Server-Sent Events (catching up, going live, resyncs) is
+ * covered by {@link StreamsTest}; this covers what the socket adds.
+ */
+class WebSocketTest {
+    private static final StoreServers servers = new StoreServers();
+
+    @AfterEach
+    void stopServers() {
+        servers.stopServers();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        servers.close();
+    }
+
+    private static Message publish(TestServer s, String channel, String text) {
+        HttpResponse<String> answer = s.postJson("/c/" + channel + "/submit-message", "text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
+        assertEquals(201, answer.statusCode(), answer.body());
+        return Message.fromJson(answer.body());
+    }
+
+    private static String metric(TestServer s, String line) {
+        return s.get("/metrics").body().lines().filter(l -> l.startsWith(line)).findFirst().orElse(line + " absent");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_socket_says_hello_then_sends_each_message_as_long_poll_encodes_it_then_each_new_one(Store store) {
+        TestServer s = servers.start(store, TestServer.WAIT_TIMEOUT);
+        s.publish("zero");
+        s.publish("one <b>&amp;</b>\nsecond line ✓");
+        try (WebSocketClient socket = WebSocketClient.open(s, "/ws")) {
+            socket.awaitFrames(3);
+            assertEquals(List.of("hello", "message", "message"), socket.kinds());
+            JsonObject hello = socket.frames().get(0);
+            assertEquals(RedisLogTest.logOf(s), hello.get("log").getAsString());
+            assertEquals(0, hello.get("next").getAsLong());
+            List<String> texts = socket.texts();
+            assertEquals(s.get("/since?id=0").body(), "[" + texts.get(1) + "," + texts.get(2) + "]",
+                    "each message is its JSON exactly as long-poll sends it");
+
+            Message live = s.publish("two");
+            assertEquals(live, socket.awaitMessages(3).get(2));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void id_and_last_start_a_socket_where_asked_and_a_log_that_is_gone_is_a_reset(Store store) {
+        TestServer s = servers.start(store, TestServer.WAIT_TIMEOUT);
+        for (int i = 0; i < 5; i++) {
+            publish(s, "news", "news " + i);
+        }
+        try (WebSocketClient newest = WebSocketClient.open(s, "/c/news/ws?last=2");
+                WebSocketClient fromId = WebSocketClient.open(s, "/c/news/ws?id=4");
+                WebSocketClient goneLog = WebSocketClient.open(s, "/c/news/ws?id=3&log=a-log-long-gone")) {
+            assertEquals(List.of(3L, 4L), newest.awaitMessages(2).stream().map(Message::id).toList());
+            assertEquals(List.of(4L), fromId.awaitMessages(1).stream().map(Message::id).toList());
+            goneLog.awaitFrames(7);
+            assertEquals(List.of("hello", "reset", "message", "message", "message", "message", "message"), goneLog.kinds());
+            assertEquals(s.get("/c/news/since?id=0").headers().firstValue("X-Nodecast-Log").orElseThrow(), goneLog.frames().get(1).get("log").getAsString());
+            assertEquals(0, goneLog.messages().get(0).id(), "the current log from 0");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void trimmed_ids_are_a_gap_and_a_clear_is_told_as_it_happens(Store store) {
+        TestServer s = servers.configured(store, config -> config.maxMessages(3));
+        for (int i = 0; i < 5; i++) {
+            publish(s, "news", "news " + i);
+        }
+        try (WebSocketClient socket = WebSocketClient.open(s, "/c/news/ws?id=0")) {
+            socket.awaitFrames(5);
+            assertEquals(List.of("hello", "gap", "message", "message", "message"), socket.kinds());
+            JsonObject gap = socket.frames().get(1);
+            assertEquals(0, gap.get("from").getAsLong());
+            assertEquals(2, gap.get("next").getAsLong());
+
+            assertEquals(200, s.postJson("/c/news/clear-messages", "").statusCode());
+            socket.awaitFrames(6);
+            JsonObject clear = socket.frames().get(5);
+            assertEquals("clear", clear.get("event").getAsString());
+            assertEquals(5, clear.get("next").getAsLong());
+            assertEquals(5, publish(s, "news", "after the clear").id());
+            assertEquals(5, socket.awaitMessages(4).get(3).id(), "ids carry on after a clear");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void hundreds_of_sockets_across_channels_get_every_message_of_their_channel_once_in_order(Store store) throws Exception {
+        TestServer s = servers.start(store, TestServer.WAIT_TIMEOUT);
+        int channels = 4;
+        int perChannel = 50;
+        List<WebSocketClient> sockets = new ArrayList<>();
+        Map<WebSocketClient, Integer> channelOf = new ConcurrentHashMap<>();
+        ExecutorService publishers = Executors.newFixedThreadPool(channels);
+        try {
+            for (int i = 0; i < 200; i++) {
+                WebSocketClient socket = WebSocketClient.open(s, "/c/room-" + i % channels + "/ws?id=0");
+                sockets.add(socket);
+                channelOf.put(socket, i % channels);
+            }
+            sockets.forEach(socket -> socket.awaitFrames(1));
+            List<Future<List<Message>>> published = new ArrayList<>();
+            for (int c = 0; c < channels; c++) {
+                int channel = c;
+                published.add(publishers.submit(() -> IntStream.range(0, perChannel)
+                        .mapToObj(i -> publish(s, "room-" + channel, "room " + channel + " message " + i)).toList()));
+            }
+            List<List<Message>> byChannel = new ArrayList<>();
+            for (Future<List<Message>> each : published) {
+                byChannel.add(each.get());
+            }
+            for (WebSocketClient socket : sockets) {
+                List<Message> expected = byChannel.get(channelOf.get(socket));
+                assertEquals(expected, socket.awaitMessages(perChannel), "every message of its channel, once, in order, and nothing else");
+            }
+        } finally {
+            publishers.shutdownNow();
+            sockets.forEach(WebSocketClient::close);
+        }
+        awaitTrue(() -> s.server.channels().streamCount() == 0, "closed sockets are let go");
+    }
+
+    @Test
+    void a_page_of_another_site_is_refused_before_the_upgrade_and_this_site_and_the_cors_origin_are_not() {
+        TestServer s = servers.configured(Store.MEMORY, config -> config.corsOrigin("https://news.example"));
+        assertEquals(403, WebSocketClient.refused(s, "/ws", "https://evil.example").status());
+        HttpResponse<String> refused = s.send(HttpRequest.newBuilder(s.uri("/ws")).header("Origin", "https://evil.example"));
+        assertEquals(403, refused.statusCode());
+        assertEquals("a WebSocket may be opened only by this site's pages and https://news.example's, not by https://evil.example's\n",
+                refused.body());
+        for (String allowed : new String[] {"http://127.0.0.1:" + s.port(), "https://news.example", null}) {
+            try (WebSocketClient socket = WebSocketClient.open(s, "/ws", allowed)) {
+                socket.awaitFrames(1);
+                assertEquals("hello", socket.kinds().get(0), "origin " + allowed);
+            }
+        }
+    }
+
+    @Test
+    void what_is_not_a_good_handshake_is_refused_with_a_reason() {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        HttpResponse<String> plain = s.get("/ws");
+        assertEquals(426, plain.statusCode());
+        assertEquals("websocket", plain.headers().firstValue("Upgrade").orElse(null));
+        assertTrue(plain.body().startsWith("this endpoint speaks WebSocket only"), plain.body());
+        assertEquals(400, WebSocketClient.refused(s, "/c/bad%20name/ws", null).status());
+        assertEquals(400, WebSocketClient.refused(s, "/ws?id=1&last=2", null).status());
+        assertEquals(400, WebSocketClient.refused(s, "/ws?last=1001", null).status());
+        assertEquals(405, s.postJson("/ws", "").statusCode());
+        assertEquals(0, s.server.channels().streamCount());
+    }
+
+    @Test
+    void a_client_frame_over_4_kb_closes_the_socket_with_1009_and_smaller_ones_are_ignored() {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (WebSocketClient socket = WebSocketClient.open(s, "/ws")) {
+            socket.awaitFrames(1);
+            socket.send("x".repeat(4_096));
+            s.publish("still open");
+            socket.awaitMessages(1);
+            socket.send("x".repeat(4_097));
+            socket.awaitEnd();
+            assertEquals(1009, socket.closeCode());
+        }
+        awaitTrue(() -> s.server.channels().streamCount() == 0, "the closed socket is let go");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_client_that_reads_too_slowly_is_disconnected_while_a_fast_one_gets_everything(Store store) {
+        TestServer s = servers.configured(store, config -> config.maxQueuedBytes(16 * 1024));
+        try (WebSocketClient slow = WebSocketClient.stalled(s, "/ws?last=0"); WebSocketClient fast = WebSocketClient.open(s, "/ws?last=0")) {
+            fast.awaitFrames(1);
+            awaitTrue(() -> s.server.channels().streamCount() == 2, "the slow socket never opened");
+            String slowCounted = "nodecast_stream_disconnects_total{reason=\"slow\"} 1.0";
+            String text = "x".repeat(1_900);
+            List<Message> published = new ArrayList<>();
+            // Publish until the slow client's socket buffers and its queue are full: a few hundred KB.
+            while (!metric(s, "nodecast_stream_disconnects_total{reason=\"slow\"}").equals(slowCounted)) {
+                assertTrue(published.size() < 5_000, "5,000 messages of 1,900 bytes never filled the slow socket's queue");
+                for (int i = 0; i < 20; i++) {
+                    published.add(s.publish(text + published.size()));
+                }
+            }
+            assertEquals(published, fast.awaitMessages(published.size()), "the fast socket missed nothing");
+            assertEquals(-1, fast.closeCode());
+            awaitTrue(() -> s.server.channels().streamCount() == 1, "only the fast socket is left");
+        }
+    }
+
+    @Test
+    void a_peer_that_answers_no_ping_is_let_go_after_two_keepalive_periods_and_one_that_answers_stays() throws Exception {
+        TestServer s = servers.configured(Store.MEMORY, config -> config.keepalive(Duration.ofMillis(200)));
+        try (WebSocketClient silent = WebSocketClient.stalled(s, "/ws"); WebSocketClient answering = WebSocketClient.open(s, "/ws")) {
+            answering.awaitFrames(1);
+            awaitTrue(() -> metric(s, "nodecast_stream_disconnects_total{reason=\"client\"}").endsWith(" 1.0"),
+                    "the silent peer was never let go");
+            Thread.sleep(1_000); // five periods: the answering peer's pongs keep it
+            s.publish("to the one that answers");
+            answering.awaitMessages(1);
+            assertEquals(-1, answering.closeCode());
+            assertEquals(1, s.server.channels().streamCount());
+        }
+    }
+
+    @Test
+    void sockets_count_against_max_waiters_with_streams_and_parked_requests() {
+        TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(1));
+        try (WebSocketClient first = WebSocketClient.open(s, "/ws")) {
+            first.awaitFrames(1);
+            assertEquals(503, WebSocketClient.refused(s, "/c/news/ws", null).status());
+            assertEquals(503, s.get("/wait?id=0").statusCode());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void stopping_the_server_closes_every_socket_with_1001_at_once(Store store) {
+        TestServer s = TestServer.start(store == Store.REDIS ? servers.freshRedisUri() : null);
+        List<WebSocketClient> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                sockets.add(WebSocketClient.open(s, "/c/ch-" + i % 2 + "/ws"));
+            }
+            sockets.forEach(socket -> socket.awaitFrames(1));
+        } finally {
+            long stopping = System.nanoTime();
+            s.close();
+            sockets.forEach(WebSocketClient::awaitEnd);
+            Duration took = Duration.ofNanos(System.nanoTime() - stopping);
+            assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "the sockets closed " + took + " after the stop began");
+            for (WebSocketClient socket : sockets) {
+                assertEquals(1001, socket.closeCode(), "going away, so the client reconnects elsewhere");
+            }
+        }
+    }
+
+    @Test
+    void a_socket_resumed_on_another_instance_from_its_last_id_misses_nothing_and_repeats_nothing() {
+        TestServer a = servers.started(TestServer.start(servers.freshRedisUri()));
+        TestServer b = servers.started(TestServer.start(servers.redisUri()));
+        List<Message> received = new ArrayList<>();
+        List<Message> published = new ArrayList<>();
+        try (WebSocketClient first = WebSocketClient.open(a, "/ws?id=0")) {
+            for (int i = 0; i < 10; i++) {
+                published.add(a.publish("before " + i));
+            }
+            received.addAll(first.awaitMessages(10));
+        }
+        for (int i = 0; i < 10; i++) {
+            published.add(b.publish("between " + i));
+        }
+        long resumeAt = received.get(received.size() - 1).id() + 1;
+        try (WebSocketClient second = WebSocketClient.open(b, "/ws?id=" + resumeAt + "&log=" + RedisLogTest.logOf(a))) {
+            for (int i = 0; i < 10; i++) {
+                published.add(a.publish("after " + i));
+            }
+            assertFalse(second.awaitFrames(1).get(0).toString().contains("reset"), "the same log on both instances");
+            received.addAll(second.awaitMessages(20));
+        }
+        assertEquals(published, received);
+    }
+}
