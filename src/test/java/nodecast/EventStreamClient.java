@@ -142,20 +142,8 @@ final class EventStreamClient implements AutoCloseable {
     }
 
     synchronized void await(Predicate<EventStreamClient> condition, String what) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.test(this)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("waited " + PATIENCE.toSeconds() + " s for " + what + "; got " + events.size() + " events"
-                        + (ended ? " and the end" : "") + ", the last: " + events.subList(Math.max(0, events.size() - 3), events.size()));
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Awaiting.until(this, () -> condition.test(this), PATIENCE, () -> what + "; got " + events.size() + " events"
+                + (ended ? " and the end" : "") + ", the last: " + events.subList(Math.max(0, events.size() - 3), events.size()));
     }
 
     /** Closes the connection, as a browser tab that goes away. */

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonParser;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -51,22 +50,12 @@ class StreamsTest {
         return servers.start(store, TestServer.WAIT_TIMEOUT);
     }
 
-    private static Message publish(TestServer s, String channel, String text) {
-        HttpResponse<String> answer = s.postJson("/c/" + channel + "/submit-message", "text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
-        assertEquals(201, answer.statusCode(), answer.body());
-        return Message.fromJson(answer.body());
-    }
-
     private static List<Long> ids(List<Message> messages) {
         return messages.stream().map(Message::id).toList();
     }
 
     private static List<String> types(List<Event> events) {
         return events.stream().map(Event::type).toList();
-    }
-
-    private static String metric(TestServer s, String line) {
-        return s.get("/metrics").body().lines().filter(l -> l.startsWith(line)).findFirst().orElse(line + " absent");
     }
 
     @ParameterizedTest
@@ -100,7 +89,7 @@ class StreamsTest {
     void last_starts_a_stream_with_the_newest_messages_and_last_0_with_the_next_one(Store store) {
         TestServer s = start(store);
         for (int i = 0; i < 5; i++) {
-            publish(s, "news", "news " + i);
+            s.publish("news", "news " + i);
         }
         // On Redis the channel is taken up by the stream, which waits for its first sync.
         try (EventStreamClient newest = EventStreamClient.open(s, "/c/news/events?last=2");
@@ -109,7 +98,7 @@ class StreamsTest {
             assertEquals(3, newest.events().get(0).json().get("next").getAsLong());
             assertEquals(5, fromNow.awaitEvents(1).get(0).json().get("next").getAsLong(), "hello names the next id");
 
-            Message next = publish(s, "news", "news 5");
+            Message next = s.publish("news", "news 5");
             assertEquals(List.of(next), fromNow.awaitMessages(1));
             assertEquals(List.of(3L, 4L, 5L), ids(newest.awaitMessages(3)));
         }
@@ -290,7 +279,7 @@ class StreamsTest {
                         for (int c = 0; c < channels; c++) {
                             String channel = "ch-" + c;
                             published.computeIfAbsent(channel, k -> new ConcurrentLinkedQueue<>())
-                                    .add(publish(s, channel, channel + " from " + publisher + " round " + round));
+                                    .add(s.publish(channel, channel + " from " + publisher + " round " + round));
                         }
                     }
                     return null;
@@ -332,7 +321,7 @@ class StreamsTest {
             String text = "x".repeat(1_900);
             List<Message> published = new ArrayList<>();
             // Publish until the slow client's socket buffers and its queue are full: a few hundred KB.
-            while (!metric(s, "nodecast_stream_disconnects_total{reason=\"slow\"}").equals(slowCounted)) {
+            while (!s.metric("nodecast_stream_disconnects_total{reason=\"slow\"}").equals(slowCounted)) {
                 assertTrue(published.size() < 5_000, "5,000 messages of 1,900 bytes never filled the slow stream's queue");
                 for (int i = 0; i < 20; i++) {
                     published.add(s.publish(text + published.size()));
@@ -341,7 +330,7 @@ class StreamsTest {
             assertEquals(published, fast.awaitMessages(published.size()), "the fast stream missed nothing");
             assertFalse(fast.ended());
             assertEquals(1, s.server.channels().streamCount(), "only the fast stream is left");
-            assertEquals("nodecast_streams 1.0", metric(s, "nodecast_streams "));
+            assertEquals("nodecast_streams 1.0", s.metric("nodecast_streams "));
         }
     }
 
@@ -366,10 +355,10 @@ class StreamsTest {
         }
         awaitTrue(() -> s.server.channels().streamCount() == 0, "streams whose clients left are still held");
         assertEquals(0, s.server.channels().broadcaster(new nodecast.log.ChannelName("news")).followerCount());
-        assertEquals("nodecast_streams 0.0", metric(s, "nodecast_streams "));
+        assertEquals("nodecast_streams 0.0", s.metric("nodecast_streams "));
         assertEquals("nodecast_stream_disconnects_total{reason=\"client\"} " + (clients + 1) + ".0",
-                metric(s, "nodecast_stream_disconnects_total{reason=\"client\"}"));
-        publish(s, "news", "to no one"); // nothing is left to push to
+                s.metric("nodecast_stream_disconnects_total{reason=\"client\"}"));
+        s.publish("news", "to no one"); // nothing is left to push to
     }
 
     @Test

@@ -146,11 +146,25 @@ final class TestServer implements AutoCloseable {
 
     /** Publishes {@code text}; returns the stored message. */
     Message publish(String text) {
-        HttpResponse<String> response = postJson("/submit-message", "text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
+        return publishAt("", text);
+    }
+
+    /** Publishes {@code text} on channel {@code channel}; returns the stored message. */
+    Message publish(String channel, String text) {
+        return publishAt("/c/" + channel, text);
+    }
+
+    private Message publishAt(String channelPath, String text) {
+        HttpResponse<String> response = postJson(channelPath + "/submit-message", "text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
         if (response.statusCode() != 201) {
             throw new IllegalStateException("publish answered " + response.statusCode() + ": " + response.body());
         }
         return GSON.fromJson(response.body(), Message.class);
+    }
+
+    /** The line of {@code /metrics} that starts with {@code start}, or a line saying it is absent. */
+    String metric(String start) {
+        return get("/metrics").body().lines().filter(l -> l.startsWith(start)).findFirst().orElse(start + " absent");
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) {

@@ -138,20 +138,8 @@ final class WebSocketClient implements AutoCloseable {
     }
 
     synchronized void await(Predicate<WebSocketClient> condition, String what) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.test(this)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("waited " + PATIENCE.toSeconds() + " s for " + what + "; got " + frames.size() + " frames"
-                        + (ended ? " and the end (" + closeCode + " " + closeReason + ")" : ""));
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Awaiting.until(this, () -> condition.test(this), PATIENCE, () -> what + "; got " + frames.size() + " frames"
+                + (ended ? " and the end (" + closeCode + " " + closeReason + ")" : ""));
     }
 
     /** Drops the connection, as a tab that goes away. */

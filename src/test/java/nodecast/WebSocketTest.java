@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,16 +42,6 @@ class WebSocketTest {
         servers.close();
     }
 
-    private static Message publish(TestServer s, String channel, String text) {
-        HttpResponse<String> answer = s.postJson("/c/" + channel + "/submit-message", "text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
-        assertEquals(201, answer.statusCode(), answer.body());
-        return Message.fromJson(answer.body());
-    }
-
-    private static String metric(TestServer s, String line) {
-        return s.get("/metrics").body().lines().filter(l -> l.startsWith(line)).findFirst().orElse(line + " absent");
-    }
-
     @ParameterizedTest
     @EnumSource(Store.class)
     void a_socket_says_hello_then_sends_each_message_as_long_poll_encodes_it_then_each_new_one(Store store) {
@@ -80,7 +68,7 @@ class WebSocketTest {
     void id_and_last_start_a_socket_where_asked_and_a_log_that_is_gone_is_a_reset(Store store) {
         TestServer s = servers.start(store, TestServer.WAIT_TIMEOUT);
         for (int i = 0; i < 5; i++) {
-            publish(s, "news", "news " + i);
+            s.publish("news", "news " + i);
         }
         try (WebSocketClient newest = WebSocketClient.open(s, "/c/news/ws?last=2");
                 WebSocketClient fromId = WebSocketClient.open(s, "/c/news/ws?id=4");
@@ -99,7 +87,7 @@ class WebSocketTest {
     void trimmed_ids_are_a_gap_and_a_clear_is_told_as_it_happens(Store store) {
         TestServer s = servers.configured(store, config -> config.maxMessages(3));
         for (int i = 0; i < 5; i++) {
-            publish(s, "news", "news " + i);
+            s.publish("news", "news " + i);
         }
         try (WebSocketClient socket = WebSocketClient.open(s, "/c/news/ws?id=0")) {
             socket.awaitFrames(5);
@@ -113,7 +101,7 @@ class WebSocketTest {
             JsonObject clear = socket.frames().get(5);
             assertEquals("clear", clear.get("event").getAsString());
             assertEquals(5, clear.get("next").getAsLong());
-            assertEquals(5, publish(s, "news", "after the clear").id());
+            assertEquals(5, s.publish("news", "after the clear").id());
             assertEquals(5, socket.awaitMessages(4).get(3).id(), "ids carry on after a clear");
         }
     }
@@ -138,7 +126,7 @@ class WebSocketTest {
             for (int c = 0; c < channels; c++) {
                 int channel = c;
                 published.add(publishers.submit(() -> IntStream.range(0, perChannel)
-                        .mapToObj(i -> publish(s, "room-" + channel, "room " + channel + " message " + i)).toList()));
+                        .mapToObj(i -> s.publish("room-" + channel, "room " + channel + " message " + i)).toList()));
             }
             List<List<Message>> byChannel = new ArrayList<>();
             for (Future<List<Message>> each : published) {
@@ -211,7 +199,7 @@ class WebSocketTest {
             String text = "x".repeat(1_900);
             List<Message> published = new ArrayList<>();
             // Publish until the slow client's socket buffers and its queue are full: a few hundred KB.
-            while (!metric(s, "nodecast_stream_disconnects_total{reason=\"slow\"}").equals(slowCounted)) {
+            while (!s.metric("nodecast_stream_disconnects_total{reason=\"slow\"}").equals(slowCounted)) {
                 assertTrue(published.size() < 5_000, "5,000 messages of 1,900 bytes never filled the slow socket's queue");
                 for (int i = 0; i < 20; i++) {
                     published.add(s.publish(text + published.size()));
@@ -228,7 +216,7 @@ class WebSocketTest {
         TestServer s = servers.configured(Store.MEMORY, config -> config.keepalive(Duration.ofMillis(200)));
         try (WebSocketClient silent = WebSocketClient.stalled(s, "/ws"); WebSocketClient answering = WebSocketClient.open(s, "/ws")) {
             answering.awaitFrames(1);
-            awaitTrue(() -> metric(s, "nodecast_stream_disconnects_total{reason=\"client\"}").endsWith(" 1.0"),
+            awaitTrue(() -> s.metric("nodecast_stream_disconnects_total{reason=\"client\"}").endsWith(" 1.0"),
                     "the silent peer was never let go");
             Thread.sleep(1_000); // five periods: the answering peer's pongs keep it
             s.publish("to the one that answers");

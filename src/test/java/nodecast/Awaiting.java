@@ -1,0 +1,29 @@
+package nodecast;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Waiting for what a client's reader thread records: the caller holds {@code monitor}, the reader notifies it on each change. */
+final class Awaiting {
+    private Awaiting() {
+    }
+
+    /** Waits until {@code condition} holds, at most {@code patience}; else fails, saying what {@code failure} says. */
+    static void until(Object monitor, BooleanSupplier condition, Duration patience, Supplier<String> failure) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!condition.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("waited " + patience.toSeconds() + " s: " + failure.get());
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(monitor, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
