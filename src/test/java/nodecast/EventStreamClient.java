@@ -24,7 +24,7 @@ import nodecast.log.Message;
  * comment, which a test awaits rather than sleeps for. One shared HTTP client serves every
  * stream, with no thread per stream.
  */
-final class EventStreamClient implements AutoCloseable {
+final class EventStreamClient implements StreamViewer {
     /** How long any await may take before the test fails, saying what arrived. */
     static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -105,7 +105,7 @@ final class EventStreamClient implements AutoCloseable {
     }
 
     /** The message events, as messages. */
-    synchronized List<Message> messages() {
+    public synchronized List<Message> messages() {
         return events.stream().filter(e -> e.type().equals("message")).map(Event::message).toList();
     }
 
@@ -132,12 +132,12 @@ final class EventStreamClient implements AutoCloseable {
     }
 
     /** Waits until at least {@code count} messages arrived; returns them all. */
-    List<Message> awaitMessages(int count) {
+    public List<Message> awaitMessages(int count) {
         await(c -> c.messages().size() >= count, "at least " + count + " messages");
         return messages();
     }
 
-    void awaitEnd() {
+    public void awaitEnd() {
         await(c -> c.ended, "the end of the stream");
     }
 

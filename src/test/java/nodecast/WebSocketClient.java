@@ -21,7 +21,7 @@ import nodecast.log.Message;
  * the {@code "event"} controls) and how the socket closed. {@link #stalled} opens one that reads
  * nothing after the handshake, as a client too slow to keep up.
  */
-final class WebSocketClient implements AutoCloseable {
+final class WebSocketClient implements StreamViewer {
     static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -110,7 +110,7 @@ final class WebSocketClient implements AutoCloseable {
         return frames().stream().map(f -> f.has("event") ? f.get("event").getAsString() : "message").toList();
     }
 
-    List<Message> messages() {
+    public List<Message> messages() {
         return frames().stream().filter(f -> !f.has("event")).map(f -> Message.fromJson(f.toString())).toList();
     }
 
@@ -127,13 +127,13 @@ final class WebSocketClient implements AutoCloseable {
         return frames();
     }
 
-    List<Message> awaitMessages(int count) {
+    public List<Message> awaitMessages(int count) {
         await(c -> c.messages().size() >= count, "at least " + count + " messages");
         return messages();
     }
 
     /** Waits until the socket has closed, whether by a close frame or the connection ending. */
-    void awaitEnd() {
+    public void awaitEnd() {
         await(c -> c.ended, "the end of the socket");
     }
 
