@@ -58,7 +58,7 @@ class BrowserTest {
             ChromeDriver browser = start(profile);
             try {
                 WebDriverWait wait = new WebDriverWait(browser, WAIT);
-                browser.get(server.uri("/?transport=poll").toString());
+                browser.get(server.uri("/").toString());
                 String viewer = browser.getWindowHandle();
                 wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "live"));
 
@@ -77,7 +77,7 @@ class BrowserTest {
                         assertTrue(browser.findElements(By.cssSelector("#messages b")).isEmpty(), "the message was inserted as HTML");
                     }
                 }
-                assertEquals("Live · long-polling", browser.findElement(By.id("status")).getText());
+                assertEquals("Live · WebSocket", browser.findElement(By.id("status")).getText());
                 assertFalse(browser.findElement(By.id("empty")).isDisplayed(), "the 'no messages yet' line is still shown");
 
                 List<String> errors = new ArrayList<>();
@@ -129,6 +129,28 @@ class BrowserTest {
                     newestFirst.add(0, text);
                     wait.until(d -> texts(browser).equals(newestFirst));
                 }
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    @Test
+    void on_a_stream_a_clear_empties_the_list_and_says_so(@TempDir Path profile) {
+        requireChromium();
+        try (TestServer server = TestServer.memory()) {
+            ChromeDriver browser = start(profile);
+            try {
+                server.publish(BROADCAST.get(0));
+                browser.get(server.uri("/").toString());
+                WebDriverWait wait = new WebDriverWait(browser, WAIT);
+                wait.until(d -> texts(browser).equals(List.of(BROADCAST.get(0))));
+                assertEquals("Live · WebSocket", browser.findElement(By.id("status")).getText(), "WebSocket first");
+                assertEquals(200, server.postJson("/clear-messages", "").statusCode());
+                wait.until(d -> browser.findElements(By.cssSelector("#messages li")).stream().map(WebElement::getText).toList()
+                        .equals(List.of("The messages were cleared.")));
+                server.publish(BROADCAST.get(1));
+                wait.until(d -> texts(browser).equals(List.of(BROADCAST.get(1))));
             } finally {
                 browser.quit();
             }

@@ -174,6 +174,27 @@ class PageTest {
     }
 
     @Test
+    void a_new_viewer_sees_the_newest_50_messages_and_the_list_keeps_the_newest_300() {
+        try (TestServer server = TestServer.start(null, WAIT_TIMEOUT)) {
+            for (int i = 0; i < 60; i++) {
+                server.publish("message " + i);
+            }
+            try (Browser viewer = Browser.open(server.uri("/?transport=poll"))) {
+                viewer.awaitLive();
+                viewer.await("the newest 50", () -> viewer.texts().size() == 50);
+                assertEquals("message 59", viewer.texts().get(0));
+                assertEquals("message 10", viewer.texts().get(49));
+                for (int i = 60; i < 400; i++) {
+                    server.publish("message " + i);
+                }
+                viewer.await("the newest message", () -> !viewer.texts().isEmpty() && viewer.texts().get(0).equals("message 399"));
+                assertEquals(300, viewer.texts().size(), "older messages leave the list");
+                assertEquals("message 100", viewer.texts().get(299));
+            }
+        }
+    }
+
+    @Test
     void after_the_log_is_renewed_the_page_shows_each_message_once_and_says_what_happened() {
         try (RedisProcess redis = RedisProcess.start();
              TestServer server = TestServer.start(redis.uri(), WAIT_TIMEOUT);
