@@ -210,14 +210,22 @@ class SecurityTest {
     }
 
     @Test
-    void every_response_carries_the_security_headers_and_no_server_banner() {
+    void pages_carry_the_page_policy_every_other_answer_a_short_one_and_none_names_its_server() {
         try (TestServer s = TestServer.memory()) {
-            for (String path : List.of("/", "/message-form", "/app.js", "/since?id=0", "/since?id=x", "/nothing-here")) {
+            for (String path : List.of("/", "/c/news/", "/message-form")) {
                 HttpResponse<String> response = s.get(path);
                 String policy = response.headers().firstValue("Content-Security-Policy").orElse("");
                 assertTrue(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"), path + ": " + policy);
-                assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""), path);
                 assertEquals("no-referrer", response.headers().firstValue("Referrer-Policy").orElse(""), path);
+                assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElse(""), path);
+                assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""), path);
+                assertTrue(response.headers().firstValue("Server").isEmpty(), path + " names its server");
+            }
+            for (String path : List.of("/app.js", "/style.css", "/since?id=0", "/since?id=x", "/wait?id=0", "/metrics", "/nothing-here")) {
+                HttpResponse<String> response = s.get(path);
+                assertEquals("default-src 'none'; frame-ancestors 'none'", response.headers().firstValue("Content-Security-Policy").orElse(""),
+                        path + ": nothing else is ever rendered as a page, and no one may frame it");
+                assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""), path);
                 assertTrue(response.headers().firstValue("Server").isEmpty(), path + " names its server");
             }
             String page = s.get("/").body() + s.get("/message-form").body();
