@@ -17,12 +17,14 @@ import nodecast.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -158,7 +160,8 @@ final class RedisCommands implements AutoCloseable {
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
                 .database(RedisTopology.database(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                // rediss://: TLS with the JVM's trust store; null keeps the connection plain.
+                .sslOptions(JedisURIHelper.isRedisSSLScheme(uri) ? SslOptions.defaults() : null)
                 .connectionTimeoutMillis(2_000)
                 .socketTimeoutMillis(2_000)
                 .clientName("nodecast")
@@ -218,8 +221,8 @@ final class RedisCommands implements AutoCloseable {
     /** Publishes on {@code channel}: the heartbeat a subscription must hear. */
     void publish(String channel, String message) {
         try {
-            // Routed by the channel, as sharded pub/sub is: on a cluster, to its slot's shard.
-            redis.sendCommand(channel, Protocol.Command.SPUBLISH, channel, message);
+            // The channel is the command's key: on a cluster that routes it to its slot's shard.
+            redis.executeCommand(new CommandArguments(Protocol.Command.SPUBLISH).key(channel).add(message));
             markReachable(true, null);
         } catch (JedisException e) {
             throw unavailable(e, false);
