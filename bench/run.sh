@@ -5,6 +5,7 @@
 #   bench/run.sh --quick    a smoke run of well under a minute; exits 1 if any message was lost or duplicated
 #   bench/run.sh --peer nchan   instead: nodecast beside Nchan (needs nginx, libnginx-mod-nchan); results/nchan.json
 #   bench/run.sh --channels     instead: fan-out over 1, 100 and 10,000 channels, and idle channels' memory; results/channels.json
+#   bench/run.sh --stalled      instead: the heap that 1,000 stream readers which never read hold; results/stalled.json
 #   bench/run.sh --help     every option
 set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"
@@ -23,5 +24,6 @@ javac -d "$classes" --release 17 -Xlint:all -Werror $(find "$bench/src" -name '*
 # A private copy: someone rebuilding target/ during the run cannot swap the server under test.
 cp "$jar" "$bench/target/nodecast.jar"
 
-exec java -Djava.awt.headless=true -Xmx1g -cp "$classes" nodecast.bench.Bench \
+# --add-opens: the stalled readers set TCP_MAXSEG through the JDK's own setsockopt (TcpMaxSegment.java).
+exec java -Djava.awt.headless=true -Xmx1g --add-opens java.base/sun.nio.ch=ALL-UNNAMED -cp "$classes" nodecast.bench.Bench \
   --jar "$bench/target/nodecast.jar" --home "$bench" "$@"

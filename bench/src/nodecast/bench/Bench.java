@@ -15,7 +15,8 @@ import java.util.Optional;
  * drives it with worker processes and wrk over loopback, prints the tables and writes
  * results/latest.json and results/latest.png (results/quick.* for a quick run). With --peer nchan,
  * instead: nodecast, then Nchan, driven by the same viewers; results/nchan.json (nchan-quick.json). With
- * --channels, instead: fan-out over channels and the memory of idle ones; results/channels.json (channels-quick.json).
+ * --channels, instead: fan-out over channels and the memory of idle ones; results/channels.json (channels-quick.json). With
+ * --stalled, instead: the heap that streams which never read hold; results/stalled.json (stalled-quick.json).
  * Progress goes to standard error, tables to standard output.
  * Exit status: 0, 1 if any message was lost or duplicated (or a viewer could not connect), 2 if the run failed.
  */
@@ -67,6 +68,9 @@ public final class Bench {
                 missing("nginx with the Nchan module", "nginx libnginx-mod-nchan");
             }
             return new PeerRun(settings, children, notes).run(module, start, loadAtStart, logDir, results);
+        }
+        if (settings.stalled() != null) {
+            return new StalledRun(settings, children, notes).run(start, loadAtStart, logDir, results);
         }
         List<LogKind> logs = availableLogs();
         if (settings.channels() != null) {

@@ -77,15 +77,29 @@ final class NodecastProcess implements AutoCloseable {
 
     /** The value of an unlabelled metric at /metrics (a gauge such as nodecast_channels). */
     double metric(String name) throws IOException {
-        Answer answer = get("/metrics");
-        if (answer.status() != 200) {
-            throw new IOException("/metrics answered " + answer.status());
-        }
-        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(answer.body());
+        Matcher value = metricLine(name);
         if (!value.find()) {
             throw new IOException("/metrics has no " + name);
         }
         return Double.parseDouble(value.group(1));
+    }
+
+    /**
+     * The value of a counter at /metrics, named with its labels as the server writes them
+     * ({@code nodecast_stream_disconnects_total{reason="slow"}}); 0 while it is absent: a labelled
+     * counter appears when first counted.
+     */
+    double counter(String nameWithLabels) throws IOException {
+        Matcher value = metricLine(nameWithLabels);
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
+    private Matcher metricLine(String name) throws IOException {
+        Answer answer = get("/metrics");
+        if (answer.status() != 200) {
+            throw new IOException("/metrics answered " + answer.status());
+        }
+        return Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(answer.body());
     }
 
     private record Answer(int status, String body) {
@@ -139,6 +153,11 @@ final class NodecastProcess implements AutoCloseable {
             throw new IOException("jcmd GC.heap_info gave no 'used' figure");
         }
         return Long.parseLong(used.group(1));
+    }
+
+    /** The server's live objects by class, after a full GC ({@code jcmd PID GC.class_histogram}), as jcmd writes them. */
+    String classHistogram() throws IOException {
+        return jcmd("GC.class_histogram");
     }
 
     /** The flags the server's JVM actually runs with, as {@code jcmd VM.flags} lists them. */

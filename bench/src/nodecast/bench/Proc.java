@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What Linux's /proc says about a process: its CPU time, resident memory and children. */
+/** What Linux's /proc says about a process (its CPU time, resident memory and children) and about TCP sockets. */
 final class Proc {
     /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every common architecture. */
     private static final long TICKS_PER_SECOND = 100;
@@ -86,6 +86,50 @@ final class Proc {
             throw new UncheckedIOException(e);
         }
         return children;
+    }
+
+    /**
+     * Bytes the kernel holds for the TCP connections to local port {@code port}, both ends on this
+     * machine: each server end's send queue (written by the server, not yet taken by the client:
+     * {@code tx_queue}) and each client end's receive queue (arrived, not yet read: {@code rx_queue}),
+     * from /proc/net/tcp and /proc/net/tcp6.
+     */
+    static long socketQueuedBytes(int port) {
+        long queued = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            String[] lines = read(Path.of(table)).split("\n");
+            for (int i = 1; i < lines.length; i++) {
+                // sl local_address:port rem_address:port st tx_queue:rx_queue ..., addresses and numbers in hex
+                String[] fields = lines[i].strip().split("\\s+");
+                String[] queues = fields[4].split(":");
+                if (hexPort(fields[1]) == port) {
+                    queued += Long.parseLong(queues[0], 16);
+                }
+                if (hexPort(fields[2]) == port) {
+                    queued += Long.parseLong(queues[1], 16);
+                }
+            }
+        }
+        return queued;
+    }
+
+    private static int hexPort(String address) {
+        return Integer.parseInt(address.substring(address.indexOf(':') + 1), 16);
+    }
+
+    /** The memory every TCP socket of the machine takes now, in KiB ({@code TCP: ... mem PAGES} in /proc/net/sockstat, pages of 4 KiB). */
+    static long tcpMemoryKib() {
+        for (String line : read(Path.of("/proc/net/sockstat")).split("\n")) {
+            if (line.startsWith("TCP:")) {
+                String[] fields = line.split("\\s+");
+                for (int i = 1; i + 1 < fields.length; i++) {
+                    if (fields[i].equals("mem")) {
+                        return Long.parseLong(fields[i + 1]) * 4;
+                    }
+                }
+            }
+        }
+        return -1;
     }
 
     /** A first line of a /proc or /sys file, or "?" where there is none. */

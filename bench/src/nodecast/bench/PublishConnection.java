@@ -1,7 +1,6 @@
 package nodecast.bench;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,32 +40,10 @@ final class PublishConnection implements AutoCloseable {
         out.write(headBytes);
         out.write(body);
         out.flush();
-        String headers = readHeaders();
-        String answer = new String(in.readNBytes(contentLength(headers)), StandardCharsets.UTF_8);
-        return new Answer(sentAt, headers.lines().findFirst().orElse(""), answer);
-    }
-
-    private String readHeaders() throws IOException {
-        ByteArrayOutputStream headers = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0 || headers.size() > 16_384) {
-                throw new IOException("the server closed the publisher's connection");
-            }
-            headers.write(b);
-            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        return headers.toString(StandardCharsets.US_ASCII);
-    }
-
-    private static int contentLength(String headers) throws IOException {
-        for (String line : headers.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                return Integer.parseInt(line.substring("content-length:".length()).strip());
-            }
-        }
-        throw new IOException("response without Content-Length");
+        HttpHead answerHead = HttpHead.read(in);
+        String length = answerHead.header("Content-Length").orElseThrow(() -> new IOException("response without Content-Length"));
+        String answer = new String(in.readNBytes(Integer.parseInt(length)), StandardCharsets.UTF_8);
+        return new Answer(sentAt, answerHead.statusLine(), answer);
     }
 
     @Override

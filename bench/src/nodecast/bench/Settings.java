@@ -18,6 +18,7 @@ import java.util.List;
  * @param peerViewerLevels the numbers of held viewers the comparison is made at, rising
  * @param peerMessages messages published at each of them, one every {@code peerPublishInterval}
  * @param channels instead of the usual run, the channels run's figures; null for the others
+ * @param stalled instead of the usual run, the stalled-readers run's figures; null for the others
  */
 record Settings(
         boolean quick,
@@ -42,13 +43,15 @@ record Settings(
         List<Integer> peerViewerLevels,
         int peerMessages,
         Duration peerPublishInterval,
-        ChannelLoad channels) {
+        ChannelLoad channels,
+        StalledLoad stalled) {
 
     /** The server's JVM options unless BENCH_SERVER_JAVA_OPTS says otherwise: a fixed heap ceiling, the JVM's default collector. */
     static final String DEFAULT_SERVER_JVM_OPTIONS = "-Xmx1g";
     static final int DEFAULT_MAX_VIEWERS = 19_000;
     static final List<Integer> DEFAULT_PEER_VIEWERS = List.of(1_000, 5_000);
     static final int DEFAULT_CHANNEL_VIEWERS = 10_000;
+    static final int DEFAULT_STALLED_READERS = 1_000;
 
     /**
      * The --channels run. Fan-out: {@code viewers} spread over each number of channels in
@@ -64,6 +67,26 @@ record Settings(
             int warmUpSpread, int warmUpRounds, int idleChannels, int idlePublished, int idleBatch, int idleSeconds) {
     }
 
+    /**
+     * The --stalled run: {@code readers} streams that never read (half SSE, half WebSocket) beside one
+     * fast reader of each transport, while {@code publishedCharacters} of text are published in
+     * messages of {@code messageCharacters}, on a server with nodecast's default
+     * {@code --max-queued-bytes} ({@code maxQueuedBytes}, which the run does not set, so it measures
+     * what users get); the stalled readers announce an MSS of {@code maxSegment} bytes (0: loopback's).
+     * The server is read once more {@code releaseWait} after publishing (zero: not), past its idle
+     * timeout, by when it has dropped every connection it let go.
+     */
+    record StalledLoad(int readers, long publishedCharacters, int messageCharacters, long maxQueuedBytes, int maxSegment,
+            Duration releaseWait) {
+        /** nodecast's default --max-queued-bytes: 1 MiB. */
+        static final long NODECAST_MAX_QUEUED_BYTES = 1024 * 1024;
+
+        /** Whole messages, enough to carry every character. */
+        int messages() {
+            return (int) ((publishedCharacters + messageCharacters - 1) / messageCharacters);
+        }
+    }
+
     static final class Invalid extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -77,6 +100,7 @@ record Settings(
                 Usage: bench/run.sh [--quick] [--max-viewers N] [--logs memory,redis]
                        bench/run.sh --peer nchan [--peer-viewers 1000,5000] [--quick]
                        bench/run.sh --channels [--channel-viewers N] [--logs memory,redis] [--quick]
+                       bench/run.sh --stalled [--stalled-readers N] [--loopback-mss] [--quick]
                   --quick          a smoke run of well under a minute; exits 1 if any message was lost or duplicated
                   --max-viewers N  the largest fan-out measured (default %d; the server may open 20,000 files)
                   --logs LIST      which message logs to run against (default memory,redis)
@@ -88,9 +112,16 @@ record Settings(
                                    and 10,000 channels (a round publishes one message to every channel), then the
                                    memory of a server that served 100,000 channels once and idles; results/channels.json
                   --channel-viewers N  the viewers of the channels fan-out (default %d)
+                  --stalled        instead of the usual run, streams that never read (half SSE, half WebSocket) beside
+                                   one fast reader of each while 10 MB are published (--quick: 1 MB): the heap they
+                                   hold, how many are let go as slow, and whether the fast ones get every message;
+                                   results/stalled.json
+                  --stalled-readers N  the stalled readers (default %d; --quick: 100)
+                  --loopback-mss   stalled readers announce loopback's MSS (64 KB) instead of 1,460 bytes: the server's
+                                   kernel then holds about 3 MB for each (1,000 of them fill the machine's TCP memory)
                 Environment: BENCH_SERVER_JAVA_OPTS (default "%s"), NODECAST_JAR (default target/nodecast.jar)
                 """.formatted(DEFAULT_MAX_VIEWERS, String.join(",", DEFAULT_PEER_VIEWERS.stream().map(String::valueOf).toList()),
-                DEFAULT_CHANNEL_VIEWERS, DEFAULT_SERVER_JVM_OPTIONS);
+                DEFAULT_CHANNEL_VIEWERS, DEFAULT_STALLED_READERS, DEFAULT_SERVER_JVM_OPTIONS);
     }
 
     static Settings parse(List<String> args, String serverJvmOptions) {
@@ -103,14 +134,21 @@ record Settings(
         List<Integer> peerViewers = DEFAULT_PEER_VIEWERS;
         boolean channels = false;
         int channelViewers = DEFAULT_CHANNEL_VIEWERS;
+        boolean stalled = false;
+        Integer stalledReaders = null;
+        boolean loopbackMss = false;
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
-            if (flag.equals("--quick")) {
-                quick = true;
-                continue;
+            // Flags without a value first.
+            boolean valueless = true;
+            switch (flag) {
+                case "--quick" -> quick = true;
+                case "--channels" -> channels = true;
+                case "--stalled" -> stalled = true;
+                case "--loopback-mss" -> loopbackMss = true;
+                default -> valueless = false;
             }
-            if (flag.equals("--channels")) {
-                channels = true;
+            if (valueless) {
                 continue;
             }
             if (i + 1 >= args.size()) {
@@ -125,12 +163,21 @@ record Settings(
                 case "--peer" -> peer = peer(value);
                 case "--peer-viewers" -> peerViewers = Arrays.stream(value.split(",")).map(v -> positive(flag, v.strip())).sorted().toList();
                 case "--channel-viewers" -> channelViewers = positive(flag, value);
+                case "--stalled-readers" -> stalledReaders = positive(flag, value);
                 default -> throw new Invalid("unknown option " + flag + "; see --help");
             }
         }
         if (jar == null || home == null) {
             throw new Invalid("--jar and --home are required (bench/run.sh passes them)");
         }
+        if ((peer != null ? 1 : 0) + (channels ? 1 : 0) + (stalled ? 1 : 0) > 1) {
+            throw new Invalid("--peer, --channels and --stalled are separate runs: give one of them");
+        }
+        int readers = stalledReaders != null ? stalledReaders : quick ? 100 : DEFAULT_STALLED_READERS;
+        StalledLoad stalledLoad = stalled
+                ? new StalledLoad(readers, quick ? 1_000_000 : 10_000_000, 1_900, StalledLoad.NODECAST_MAX_QUEUED_BYTES,
+                        loopbackMss ? 0 : TcpMaxSegment.ETHERNET, quick ? Duration.ZERO : Duration.ofSeconds(60))
+                : null;
         List<String> jvm = serverJvmOptions == null || serverJvmOptions.isBlank()
                 ? List.of(DEFAULT_SERVER_JVM_OPTIONS.split(" "))
                 : List.of(serverJvmOptions.strip().split("\\s+"));
@@ -138,7 +185,8 @@ record Settings(
             ChannelLoad channelLoad = channels ? new ChannelLoad(200, List.of(1, 20, 200), 3, 4, 50, 10, 3, 2_000, 500, 500, 2) : null;
             return new Settings(true, jar, home, jvm, logs, 50, 10, List.of(200), 5, 9_000,
                     Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(50), Duration.ofSeconds(3),
-                    100, 4, Duration.ofSeconds(1), Duration.ofSeconds(2), peer, List.of(200), 5, Duration.ofSeconds(1), channelLoad);
+                    100, 4, Duration.ofSeconds(1), Duration.ofSeconds(2), peer, List.of(200), 5, Duration.ofSeconds(1), channelLoad,
+                    stalledLoad);
         }
         List<Integer> levels = new ArrayList<>();
         for (int level : List.of(1_000, 5_000, 10_000)) {
@@ -151,7 +199,8 @@ record Settings(
                 100_000, 10_000, 5_000, 2) : null;
         return new Settings(false, jar, home, jvm, logs, 1_000, 50, levels, 20, 9_000,
                 Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(100, 1_000, 10_000), Duration.ofSeconds(11),
-                1_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(10), peer, peerViewers, 20, Duration.ofSeconds(1), channelLoad);
+                1_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(10), peer, peerViewers, 20, Duration.ofSeconds(1), channelLoad,
+                stalledLoad);
     }
 
     /** 1, 100 and 10,000 channels, but never more channels than viewers: each channel has a viewer at least. */

@@ -1,0 +1,76 @@
+package nodecast.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Readers that open a stream of channel default and then never read a byte: plain sockets,
+ * alternately SSE and WebSocket, whose request is sent and whose answer is left to pile up. Before
+ * they connect, their receive buffer is made small (the window they offer is set then) and, unless
+ * told otherwise, their MSS a real network's ({@link TcpMaxSegment}), so the kernel takes little of
+ * what the server sends, on either end, and the rest waits in nodecast's queues.
+ */
+final class StalledReaders implements AutoCloseable {
+    /** Linux doubles it and keeps at least about 2 KB: each stalled socket's kernel holds some 8 KB. */
+    static final int RECEIVE_BUFFER = 4 * 1024;
+
+    private final List<SocketChannel> sockets = new ArrayList<>();
+
+    private StalledReaders() {
+    }
+
+    /**
+     * Opens {@code count} stalled readers on a server at 127.0.0.1:{@code port}, reader i on
+     * {@link #transportOf}(i), each announcing an MSS of {@code maxSegment} bytes (0: loopback's own).
+     */
+    static StalledReaders open(int port, int count, int maxSegment) throws IOException {
+        StalledReaders readers = new StalledReaders();
+        try {
+            for (int i = 0; i < count; i++) {
+                SocketChannel socket = SocketChannel.open();
+                readers.sockets.add(socket);
+                socket.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+                if (maxSegment > 0) {
+                    TcpMaxSegment.set(socket, maxSegment);
+                }
+                socket.connect(new InetSocketAddress("127.0.0.1", port));
+                socket.write(ByteBuffer.wrap(transportOf(i).requestBytes(port)));
+            }
+        } catch (IOException | RuntimeException e) {
+            readers.close();
+            throw e;
+        }
+        return readers;
+    }
+
+    int size() {
+        return sockets.size();
+    }
+
+    static StreamTransport transportOf(int reader) {
+        return reader % 2 == 0 ? StreamTransport.SSE : StreamTransport.WEB_SOCKET;
+    }
+
+    /** How many of {@code count} readers use {@code transport}. */
+    static int count(int count, StreamTransport transport) {
+        return transport == StreamTransport.SSE ? (count + 1) / 2 : count / 2;
+    }
+
+    /** Closes every socket; with its answer unread, the kernel resets the connection, so the server lets it go at once. */
+    @Override
+    public void close() {
+        for (SocketChannel socket : sockets) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway; nothing else to do with it
+            }
+        }
+        sockets.clear();
+    }
+}
