@@ -4,21 +4,31 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 
 /**
- * One WebSocket's outgoing text frames, handed to Undertow's framed channel (which writes without
- * blocking) and counted until Undertow says each is written: those are the bytes waiting, which
- * the bound applies to. When the last is written the stream is told, in a task of its own, never
- * from inside a send.
+ * One WebSocket's outgoing text frames. They wait in a queue of its own, as views of shared
+ * encodings, and go to Undertow one at a time, the next when Undertow says the last is written:
+ * every frame handed to Undertow costs a frame channel, a header buffer and listeners (about
+ * 450 bytes) and its framed channel's queue is unbounded, so a stalled reader holding a thousand
+ * frames there would cost far more heap than its bound, and slow down every send. The bound
+ * applies to the bytes queued or being written. When the last is written the stream is told, in
+ * a task of its own, never from inside a send.
  */
 final class WebSocketSink implements StreamSink {
     private final WebSocketChannel channel;
     private final long maxBytes;
     private final Runnable drained;
     private final Runnable failed;
+    private final ArrayDeque<ByteBuffer> frames = new ArrayDeque<>();
+    /** Bytes queued or handed to Undertow and not yet written. */
     private long bytes;
+    /** Whether a frame is with Undertow now. */
+    private boolean sending;
+    /** Whether {@link #pump} is running: a send Undertow completes at once must not start another pump inside it. */
+    private boolean pumping;
 
-    /** {@code drained}: everything sent is written; {@code failed}: a write failed (the peer is gone). */
+    /** {@code drained}: everything queued is written; {@code failed}: a write failed (the peer is gone). */
     WebSocketSink(WebSocketChannel channel, long maxBytes, Runnable drained, Runnable failed) {
         this.channel = channel;
         this.maxBytes = maxBytes;
@@ -37,12 +47,45 @@ final class WebSocketSink implements StreamSink {
 
     @Override
     public void add(ByteBuffer frame) {
+        frames.add(frame);
+        bytes += frame.remaining();
+    }
+
+    @Override
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public boolean flush() {
+        pump();
+        return bytes == 0;
+    }
+
+    /** Hands Undertow the next frames, one at a time; a loop, so frames written at once do not nest sends. */
+    private void pump() {
+        if (pumping) {
+            return;
+        }
+        pumping = true;
+        try {
+            while (!sending && !frames.isEmpty()) {
+                send(frames.poll());
+            }
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void send(ByteBuffer frame) {
         int size = frame.remaining();
-        bytes += size;
+        sending = true;
         WebSockets.sendText(frame, channel, new WebSocketCallback<Void>() {
             @Override
             public void complete(WebSocketChannel written, Void context) {
+                sending = false;
                 bytes -= size;
+                pump();
                 if (bytes == 0) {
                     channel.getIoThread().execute(drained);
                 }
@@ -55,19 +98,10 @@ final class WebSocketSink implements StreamSink {
         });
     }
 
-    @Override
-    public long bytes() {
-        return bytes;
-    }
-
-    @Override
-    public boolean flush() {
-        return bytes == 0;
-    }
-
-    /** What Undertow still holds goes when the channel closes. */
+    /** The stream ended: nothing more goes out; what Undertow still holds goes when the channel closes. */
     @Override
     public void clear() {
+        frames.clear();
         bytes = 0;
     }
 }
