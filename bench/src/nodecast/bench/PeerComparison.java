@@ -238,13 +238,17 @@ final class PeerComparison {
         return ratios;
     }
 
-    /** Figure by figure, ours / theirs; NaN where theirs is 0 (nothing lost by either, say). */
+    /**
+     * Figure by figure, ours / theirs; NaN where theirs is 0 (nothing lost by either, say) or where either is below 0:
+     * memory growth over the empty server is, when a server held less with viewers than after the warm-up, and a
+     * ratio of that says nothing.
+     */
     private static double[] ratios(Level ours, Level theirs) {
         double[] a = ours.figures();
         double[] b = theirs.figures();
         double[] r = new double[a.length];
         for (int i = 0; i < a.length; i++) {
-            r[i] = b[i] == 0 ? Double.NaN : a[i] / b[i];
+            r[i] = b[i] <= 0 || a[i] < 0 ? Double.NaN : a[i] / b[i];
         }
         return r;
     }
