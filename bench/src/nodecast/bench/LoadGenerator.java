@@ -36,7 +36,7 @@ final class LoadGenerator implements AutoCloseable {
         return new LoadGenerator(workers);
     }
 
-    /** What opening viewers achieved: how many are now connected and polling, and how many connects failed. */
+    /** What opening viewers achieved: how many are now connected and polling (or streaming), and how many connects failed (or streams were refused). */
     record Opened(int viewers, int failed) {
     }
 

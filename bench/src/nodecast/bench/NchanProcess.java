@@ -12,12 +12,16 @@ import java.util.Optional;
 /**
  * Nchan, the peer: Debian's nginx with libnginx-mod-nchan, started by the run itself with a config of
  * its own (its own prefix under target/, its own logs, a free loopback port), never the system's
- * nginx. One long-poll subscriber location and one publisher location on one channel, set as
- * nodecast is: a viewer held up to 60 s, every message of the run kept.
+ * nginx. A subscriber location per transport (long-poll, EventSource, WebSocket) and a publisher
+ * location, all on one channel, set as nodecast is: a long poll held up to 60 s, a stream kept alive
+ * every 15 s, every message of the run kept.
  */
 final class NchanProcess implements PeerServer {
     private static final List<Path> MODULE_DIRS = List.of(Path.of("/usr/lib/nginx/modules"), Path.of("/usr/share/nginx/modules"));
     private static final String MODULE = "ngx_nchan_module.so";
+    /** Where its viewers open a stream, by transport. */
+    static final String EVENT_SOURCE_PATH = "/events";
+    static final String WEBSOCKET_PATH = "/ws";
 
     private final Children children;
     private final Process master;
@@ -39,7 +43,8 @@ final class NchanProcess implements PeerServer {
         return MODULE_DIRS.stream().map(dir -> dir.resolve(MODULE)).filter(Files::isReadable).findFirst();
     }
 
-    static NchanProcess start(Children children, Path module, Path home, Path logDir) throws IOException {
+    /** A fresh nginx, its log named after {@code run}. */
+    static NchanProcess start(Children children, Path module, Path home, Path logDir, String run) throws IOException {
         Path prefix = home.resolve("target").resolve("nchan");
         Files.createDirectories(prefix.resolve("logs"));
         // A line per request: at 10,000 viewers a run writes some 100 MB; keep only this run's.
@@ -48,7 +53,7 @@ final class NchanProcess implements PeerServer {
         Path conf = prefix.resolve("nginx.conf");
         Files.writeString(conf, config(module, prefix, port));
         String nginx = Bench.onPath("nginx") ? "nginx" : "/usr/sbin/nginx";
-        Path log = logDir.resolve("peer-nchan.log");
+        Path log = logDir.resolve("peer-" + run + "-nchan.log");
         Process master = children.start(List.of(nginx, "-p", prefix + "/", "-c", conf.toString()), log);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!listening(port)) {
@@ -70,7 +75,10 @@ final class NchanProcess implements PeerServer {
      * One worker per core, as Debian's own config has it (worker_processes auto): Nchan hands each
      * message to the other workers' subscribers through its shared memory. Every worker may hold
      * every viewer, within the 20,000 files a process may open here. The access log is kept, as a
-     * user's nginx keeps it, but buffered, so it costs no write per request.
+     * user's nginx keeps it, but buffered, so it costs no write per request. A stream subscriber
+     * starts, as a long-polling one, at the next message published, and is never timed out; it gets a
+     * keepalive every 15 s, as nodecast's streams do by default (--keepalive 15): the same comment
+     * line on an event stream, a ping on a WebSocket. Nchan sends neither unless told.
      */
     private static String config(Path module, Path prefix, int port) {
         return """
@@ -103,6 +111,20 @@ final class NchanProcess implements PeerServer {
                             # a new viewer waits for the next message, as nodecast's page asks for the next id
                             nchan_subscriber_first_message newest;
                         }
+                        location = %4$s {
+                            nchan_subscriber eventsource;
+                            nchan_channel_id broadcast;
+                            nchan_subscriber_first_message newest;
+                            nchan_eventsource_ping_interval 15;
+                            nchan_eventsource_ping_comment keepalive;
+                            nchan_eventsource_ping_event "";
+                        }
+                        location = %5$s {
+                            nchan_subscriber websocket;
+                            nchan_channel_id broadcast;
+                            nchan_subscriber_first_message newest;
+                            nchan_websocket_ping_interval 15;
+                        }
                         location = /pub {
                             nchan_publisher;
                             nchan_channel_id broadcast;
@@ -112,7 +134,7 @@ final class NchanProcess implements PeerServer {
                         }
                     }
                 }
-                """.formatted(module, prefix, port);
+                """.formatted(module, prefix, port, EVENT_SOURCE_PATH, WEBSOCKET_PATH);
     }
 
     private static boolean listening(int port) {
@@ -135,8 +157,12 @@ final class NchanProcess implements PeerServer {
     }
 
     @Override
-    public ViewerStyle viewers() {
-        return ViewerStyle.NCHAN_BROWSER;
+    public ViewerStyle viewers(Transport transport) {
+        return switch (transport) {
+            case POLL -> ViewerStyle.NCHAN_BROWSER;
+            case SSE -> ViewerStyle.NCHAN_EVENT_SOURCE;
+            case WEBSOCKET -> ViewerStyle.NCHAN_WEBSOCKET;
+        };
     }
 
     @Override

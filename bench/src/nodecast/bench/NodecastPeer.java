@@ -14,8 +14,9 @@ final class NodecastPeer implements PeerServer {
         this.publisher = publisher;
     }
 
-    static NodecastPeer start(Children children, Settings settings, Path logDir) throws IOException {
-        NodecastProcess server = NodecastProcess.start(children, settings, false, settings.fanOutWaitTimeout(), logDir, "peer-nodecast");
+    /** A fresh server, its log named after {@code run}. */
+    static NodecastPeer start(Children children, Settings settings, Path logDir, String run) throws IOException {
+        NodecastProcess server = NodecastProcess.start(children, settings, false, settings.fanOutWaitTimeout(), logDir, "peer-" + run);
         try {
             return new NodecastPeer(server, new Publisher(server));
         } catch (IOException e) {
@@ -39,8 +40,12 @@ final class NodecastPeer implements PeerServer {
     }
 
     @Override
-    public ViewerStyle viewers() {
-        return ViewerStyle.NODECAST_BROWSER;
+    public ViewerStyle viewers(Transport transport) {
+        return switch (transport) {
+            case POLL -> ViewerStyle.NODECAST_BROWSER;
+            case SSE -> ViewerStyle.NODECAST_EVENT_SOURCE;
+            case WEBSOCKET -> ViewerStyle.NODECAST_WEBSOCKET;
+        };
     }
 
     @Override

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * nodecast beside a peer (Nchan), driven by the same viewers one server after the other: at each
- * number of held viewers, the server's memory over its empty self, then K messages of about 100
- * bytes published one a second (not back to back: as a live page's messages come), each timed from
- * its publish request to each viewer's answer, and the server's CPU over those K seconds.
+ * nodecast beside a peer (Nchan), driven by the same viewers one server after the other, on one
+ * transport: at each number of held viewers, the server's memory over its empty self, then K
+ * messages of about 100 bytes published one a second (not back to back: as a live page's messages
+ * come), each timed from its publish request to its arrival at each viewer (a long poll's answer,
+ * an event, a frame), and the server's CPU over those K seconds.
  */
 final class PeerComparison {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(120);
@@ -25,7 +26,7 @@ final class PeerComparison {
      * CPU in ms over the K publishing seconds; the server's memory with no viewer (after the warm-up, whose freed memory
      * both servers keep for reuse, so the first level's growth per viewer is understated) and with the viewers held.
      */
-    record Level(String server, int viewers, int failedConnects, int messages, double p50Ms, double p99Ms, double maxMs,
+    record Level(String server, Transport transport, int viewers, int failedConnects, int messages, double p50Ms, double p99Ms, double maxMs,
             long delivered, long lost, long duplicated, long viewerErrors, long emptyAnswers,
             long userMs, long systemMs, ServerUsage empty, ServerUsage held) {
 
@@ -63,6 +64,7 @@ final class PeerComparison {
         Map<String, Object> toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("server", server);
+            json.put("transport", transport.word);
             json.put("viewers", viewers);
             json.put("failedConnects", failedConnects);
             json.put("messages", messages);
@@ -91,18 +93,22 @@ final class PeerComparison {
 
     private final Settings settings;
     private final PeerServer server;
+    private final Transport transport;
+    private final ViewerStyle viewers;
     private final LoadGenerator generator;
     private long nextId;
 
-    private PeerComparison(Settings settings, PeerServer server, LoadGenerator generator) {
+    private PeerComparison(Settings settings, PeerServer server, Transport transport, LoadGenerator generator) {
         this.settings = settings;
         this.server = server;
+        this.transport = transport;
+        this.viewers = server.viewers(transport);
         this.generator = generator;
     }
 
-    /** Runs every level on {@code server}, a fresh one; closes the viewers afterwards. */
-    static List<Level> run(Settings settings, PeerServer server, LoadGenerator generator) throws IOException {
-        return new PeerComparison(settings, server, generator).run();
+    /** Runs every level on {@code server}, a fresh one, its viewers following over {@code transport}; closes them afterwards. */
+    static List<Level> run(Settings settings, PeerServer server, Transport transport, LoadGenerator generator) throws IOException {
+        return new PeerComparison(settings, server, transport, generator).run();
     }
 
     private List<Level> run() throws IOException {
@@ -111,8 +117,8 @@ final class PeerComparison {
         Bench.log("  %s: %d KiB resident with no viewer", server.name(), empty.residentKib());
         List<Level> levels = new ArrayList<>();
         for (int viewers : settings.peerViewerLevels()) {
-            LoadGenerator.Opened opened = generator.openUpTo(viewers, server.port(), server.viewers(), nextId, OPEN_TIMEOUT);
-            Bench.log("  %s: %d viewers held (%d connects failed)", server.name(), opened.viewers(), opened.failed());
+            LoadGenerator.Opened opened = generator.openUpTo(viewers, server.port(), this.viewers, nextId, OPEN_TIMEOUT);
+            Bench.log("  %s %s: %d viewers held (%d connects failed)", server.name(), transport.word, opened.viewers(), opened.failed());
             // Let the server read and hold the last requests before measuring.
             Bench.pause(500 + viewers / 20);
             ServerUsage held = ServerUsage.of(server.pids());
@@ -124,7 +130,7 @@ final class PeerComparison {
 
     /** The same for both: the JIT has compiled nodecast's paths, and both have met viewers and messages before. */
     private void warmUp() throws IOException {
-        generator.openUpTo(settings.warmupViewers(), server.port(), server.viewers(), nextId, OPEN_TIMEOUT);
+        generator.openUpTo(settings.warmupViewers(), server.port(), viewers, nextId, OPEN_TIMEOUT);
         Bench.pause(500);
         for (int i = 0; i < settings.warmupMessages(); i++) {
             nextId = server.publisher().publish(text("warm-up " + i)).id() + 1;
@@ -165,12 +171,12 @@ final class PeerComparison {
         });
         Percentiles nanos = new Percentiles(latencies.stream().mapToLong(Long::longValue).toArray());
         long expected = (long) viewers * settings.peerMessages();
-        Level level = new Level(server.name(), viewers, opened.failed(), settings.peerMessages(),
+        Level level = new Level(server.name(), transport, viewers, opened.failed(), settings.peerMessages(),
                 nanos.at(50) / 1e6, nanos.at(99) / 1e6, nanos.max() / 1e6,
                 report.delivered(), expected - report.delivered(), report.duplicated(), report.errors(), report.emptyAnswers(),
                 after.userMillis() - before.userMillis(), after.systemMillis() - before.systemMillis(), empty, held);
-        Bench.log("  %s: %d viewers: p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d, %.1f us/msg",
-                server.name(), viewers, level.p50Ms, level.p99Ms, level.lost, level.duplicated, level.cpuMicrosPerDelivery());
+        Bench.log("  %s %s: %d viewers: p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d, %.1f us/msg",
+                server.name(), transport.word, viewers, level.p50Ms, level.p99Ms, level.lost, level.duplicated, level.cpuMicrosPerDelivery());
         return level;
     }
 
@@ -188,11 +194,14 @@ final class PeerComparison {
             "serverUserMicrosPerDelivery", "serverSystemMicrosPerDelivery", "serverCpuMicrosPerDelivery",
             "residentBytesPerViewer", "proportionalBytesPerViewer");
 
-    /** Per number of viewers: nodecast's row, the peer's row, then nodecast / peer for every figure; nodecast's alone if the peer was skipped. */
-    static Table table(List<Level> nodecast, List<Level> peer, String peerName) {
-        Table table = new Table("Against " + peerName + ": the same browser-like viewers, a message of about 100 bytes"
-                + " every second; latency from publish request to each viewer's answer; server CPU per message delivered"
-                + " (user, kernel, both); memory growth over the server with no viewer, per viewer held",
+    /**
+     * One transport's levels (both lists of that transport alone), per number of viewers: nodecast's row, the peer's row,
+     * then nodecast / peer for every figure; nodecast's alone if the peer was skipped.
+     */
+    static Table table(Transport transport, List<Level> nodecast, List<Level> peer, String peerName) {
+        Table table = new Table(transport.label + " against " + peerName + "'s: the same browser-like viewers, a message of"
+                + " about 100 bytes every second; latency from publish request to its arrival at each viewer; server CPU per"
+                + " message delivered (user, kernel, both); memory growth over the server with no viewer, per viewer held",
                 "server", "viewers", "msgs", "p50 ms", "p99 ms", "max ms", "delivered", "lost", "dup",
                 "user us/msg", "kernel us/msg", "cpu us/msg", "RSS B/viewer", "PSS B/viewer");
         for (int i = 0; i < nodecast.size(); i++) {
@@ -217,6 +226,7 @@ final class PeerComparison {
         List<Map<String, Object>> ratios = new ArrayList<>();
         for (int i = 0; i < Math.min(nodecast.size(), peer.size()); i++) {
             Map<String, Object> json = new LinkedHashMap<>();
+            json.put("transport", nodecast.get(i).transport.word);
             json.put("viewers", nodecast.get(i).viewers);
             json.put("of", "nodecast/" + peer.get(i).server);
             double[] r = ratios(nodecast.get(i), peer.get(i));
@@ -228,13 +238,17 @@ final class PeerComparison {
         return ratios;
     }
 
-    /** Figure by figure, ours / theirs; NaN where theirs is 0 (nothing lost by either, say). */
+    /**
+     * Figure by figure, ours / theirs; NaN where theirs is 0 (nothing lost by either, say) or where either is below 0:
+     * memory growth over the empty server is, when a server held less with viewers than after the warm-up, and a
+     * ratio of that says nothing.
+     */
     private static double[] ratios(Level ours, Level theirs) {
         double[] a = ours.figures();
         double[] b = theirs.figures();
         double[] r = new double[a.length];
         for (int i = 0; i < a.length; i++) {
-            r[i] = b[i] == 0 ? Double.NaN : a[i] / b[i];
+            r[i] = b[i] <= 0 || a[i] < 0 ? Double.NaN : a[i] / b[i];
         }
         return r;
     }

@@ -4,13 +4,9 @@ package nodecast.bench;
  * How a long-polling viewer asks its server for what comes next. nodecast names the next id in the
  * URL ({@code /wait?id=N}); Nchan wants back the {@code Last-Modified} and {@code Etag} of the last
  * answer (as {@code If-Modified-Since} and {@code If-None-Match}). Everything else (counting ids,
- * timing arrivals) is the same for both. Called on the viewer pool's one thread; an implementation
- * keeps no state of its own, only what it leaves on the viewer.
+ * timing arrivals) is the same for both.
  */
-interface PollProtocol {
-    /** Writes the viewer's next request, whole, into {@code out}; returns its length. */
-    int writeNext(ViewerConnection viewer, byte[] out);
-
+interface PollProtocol extends ViewerProtocol {
     /** Whether {@code status} answers a poll, with a message or with a wait that ended empty. */
     boolean answersPoll(int status);
 

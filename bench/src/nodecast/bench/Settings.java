@@ -10,6 +10,7 @@ import java.util.List;
  * Everything a run measures and how hard, with the full and the quick (CI smoke) values in one place.
  *
  * @param home the bench/ folder: results/ and target/ go there, wrk.lua is read from there
+ * @param peerTransports the transports the comparison with a peer measures, one after the other
  * @param viewerLevels the numbers of parked viewers the fan-out is measured at, rising
  * @param socketsPerWorker at most this many viewers per worker process (one process may open 20,000 files)
  * @param pollDuration how long wrk runs at each concurrency of the 2009 test: whole wait periods plus half of one
@@ -26,6 +27,7 @@ record Settings(
         Path home,
         List<String> serverJvmOptions,
         List<LogKind> logs,
+        List<Transport> peerTransports,
         int warmupViewers,
         int warmupMessages,
         List<Integer> viewerLevels,
@@ -98,7 +100,7 @@ record Settings(
     static String usage() {
         return """
                 Usage: bench/run.sh [--quick] [--max-viewers N] [--logs memory,redis]
-                       bench/run.sh --peer nchan [--peer-viewers 1000,5000] [--quick]
+                       bench/run.sh --peer nchan [--peer-viewers 1000,5000] [--transports poll,sse,ws] [--quick]
                        bench/run.sh --channels [--channel-viewers N] [--logs memory,redis] [--quick]
                        bench/run.sh --stalled [--stalled-readers N] [--loopback-mss] [--quick]
                   --quick          a smoke run of well under a minute; exits 1 if any message was lost or duplicated
@@ -108,6 +110,8 @@ record Settings(
                                    libnginx-mod-nchan, started by the run): the same browser-like viewers, a message
                                    a second; results in results/nchan.json (a missing nginx skips it, with a note)
                   --peer-viewers L the numbers of viewers the comparison is made at (default %s)
+                  --transports L   which of nodecast's transports the comparison measures, each against Nchan's:
+                                   poll (long-poll), sse (Server-Sent Events), ws (WebSocket); default all three
                   --channels       instead of the usual run, channels: fan-out to the same viewers spread over 1, 100
                                    and 10,000 channels (a round publishes one message to every channel), then the
                                    memory of a server that served 100,000 channels once and idles; results/channels.json
@@ -132,6 +136,7 @@ record Settings(
         List<LogKind> logs = List.of(LogKind.MEMORY, LogKind.REDIS);
         String peer = null;
         List<Integer> peerViewers = DEFAULT_PEER_VIEWERS;
+        List<Transport> transports = Transport.ALL;
         boolean channels = false;
         int channelViewers = DEFAULT_CHANNEL_VIEWERS;
         boolean stalled = false;
@@ -161,6 +166,7 @@ record Settings(
                 case "--max-viewers" -> maxViewers = positive(flag, value);
                 case "--logs" -> logs = Arrays.stream(value.split(",")).map(Settings::logKind).toList();
                 case "--peer" -> peer = peer(value);
+                case "--transports" -> transports = Transport.parse(value);
                 case "--peer-viewers" -> peerViewers = Arrays.stream(value.split(",")).map(v -> positive(flag, v.strip())).sorted().toList();
                 case "--channel-viewers" -> channelViewers = positive(flag, value);
                 case "--stalled-readers" -> stalledReaders = positive(flag, value);
@@ -183,7 +189,7 @@ record Settings(
                 : List.of(serverJvmOptions.strip().split("\\s+"));
         if (quick) {
             ChannelLoad channelLoad = channels ? new ChannelLoad(200, List.of(1, 20, 200), 3, 4, 50, 10, 3, 2_000, 500, 500, 2) : null;
-            return new Settings(true, jar, home, jvm, logs, 50, 10, List.of(200), 5, 9_000,
+            return new Settings(true, jar, home, jvm, logs, transports, 50, 10, List.of(200), 5, 9_000,
                     Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(50), Duration.ofSeconds(3),
                     100, 4, Duration.ofSeconds(1), Duration.ofSeconds(2), peer, List.of(200), 5, Duration.ofSeconds(1), channelLoad,
                     stalledLoad);
@@ -197,7 +203,7 @@ record Settings(
         levels.add(maxViewers);
         ChannelLoad channelLoad = channels ? new ChannelLoad(channelViewers, channelSpreads(channelViewers), 20, 4, 1_000, 10, 10,
                 100_000, 10_000, 5_000, 2) : null;
-        return new Settings(false, jar, home, jvm, logs, 1_000, 50, levels, 20, 9_000,
+        return new Settings(false, jar, home, jvm, logs, transports, 1_000, 50, levels, 20, 9_000,
                 Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(100, 1_000, 10_000), Duration.ofSeconds(11),
                 1_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(10), peer, peerViewers, 20, Duration.ofSeconds(1), channelLoad,
                 stalledLoad);

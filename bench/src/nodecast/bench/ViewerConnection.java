@@ -6,16 +6,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One long-polling viewer's connection: its socket, the protocol it polls with, where it is in the
- * broadcast, and the bytes of a response that has not fully arrived yet. It has at most one request
- * outstanding, as the page does.
+ * One viewer's connection: its socket, the protocol it follows the broadcast with, and where it is
+ * in it. A long-polling viewer has at most one request outstanding, as the page does, and keeps here
+ * the bytes of a response that has not fully arrived yet; a streaming one has its stream's reader.
  */
 final class ViewerConnection {
     private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
     final SocketChannel socket;
-    final PollProtocol protocol;
+    final ViewerProtocol protocol;
+    /** What a streaming viewer reads its never-ending response with; null for a long-polling one. */
+    final StreamReader stream;
     /** The channel it follows, by number (0 for a server without channels), and that channel's path prefix (empty: unprefixed). */
     final int channel;
     final byte[] channelPath;
@@ -37,9 +39,10 @@ final class ViewerConnection {
     /** Bytes after the response; a viewer with one request outstanding should never see any. */
     int extraBytes;
 
-    ViewerConnection(SocketChannel socket, PollProtocol protocol, ChannelSpread.Follows follows, long nextId) {
+    ViewerConnection(SocketChannel socket, ViewerProtocol protocol, ChannelSpread.Follows follows, long nextId) {
         this.socket = socket;
         this.protocol = protocol;
+        this.stream = protocol instanceof StreamProtocol streams ? streams.reader() : null;
         this.channel = follows.channel();
         this.channelPath = follows.path();
         this.nextId = nextId;

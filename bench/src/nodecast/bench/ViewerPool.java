@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -16,16 +15,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Thousands of viewers on one selector thread, each following the broadcast as the page does: it
- * asks for the next message, in its server's {@link PollProtocol}, and asks again once answered.
- * Every message body carries {@code "id":N}, which is how deliveries, gaps and repeats are counted
- * whichever the server. Minimal HTTP: one request in flight per connection, responses with
- * Content-Length. Every method runs on the one thread that calls {@link #poll}.
+ * Thousands of viewers on one selector thread, each following the broadcast as the page does: a
+ * long-polling one asks for the next message, in its server's {@link PollProtocol}, and asks again
+ * once answered; a streaming one ({@link StreamProtocol}) asks once and reads on. Every message
+ * carries {@code "id":N} ({@link MessageIds}), which is how deliveries, gaps and repeats are counted
+ * whichever the server and transport. Minimal HTTP: one request in flight per connection, responses
+ * with Content-Length (but a stream's). Every method runs on the one thread that calls {@link #poll}.
  */
 final class ViewerPool {
     /** Connects in flight at once, so the server's accept backlog (somaxconn) is not flooded. */
     private static final int MAX_CONNECTING = 200;
-    private static final byte[] ID_KEY = "\"id\":".getBytes(StandardCharsets.US_ASCII);
     /** Room for the longest request: a browser's headers and Nchan's two resume headers. */
     private static final int MAX_REQUEST_BYTES = 2048;
 
@@ -39,16 +38,19 @@ final class ViewerPool {
     private final Set<ViewerConnection> viewers = new HashSet<>();
     private final Set<SelectionKey> connecting = new HashSet<>();
     private final Arrivals arrivals = new Arrivals();
+    private final StreamRead streamRead = new StreamRead();
     private int nextSource;
 
     private InetSocketAddress server;
-    private PollProtocol openProtocol;
+    private ViewerProtocol openProtocol;
     private long openFromId;
     private ChannelSpread openSpread;
     /** Which viewer of the spread the next one opened is: it decides the channel that viewer follows. */
     private int nextViewer;
     private int toOpen;
     private int openFailures;
+    /** Streaming viewers connected whose server has not accepted their stream yet: opening waits for them too. */
+    private int streamsStarting;
 
     private boolean timing;
     private long awaitedId = -1;
@@ -67,10 +69,10 @@ final class ViewerPool {
     }
 
     /**
-     * Starts opening {@code count} more viewers polling with {@code protocol}, each counting from
+     * Starts opening {@code count} more viewers following with {@code protocol}, each counting from
      * {@code fromId}; they are viewers {@code firstViewer} on of {@code spread}.
      */
-    void open(InetSocketAddress server, PollProtocol protocol, int count, long fromId, ChannelSpread spread, int firstViewer) {
+    void open(InetSocketAddress server, ViewerProtocol protocol, int count, long fromId, ChannelSpread spread, int firstViewer) {
         this.server = server;
         this.openProtocol = protocol;
         this.openFromId = fromId;
@@ -81,10 +83,10 @@ final class ViewerPool {
     }
 
     boolean isOpening() {
-        return toOpen > 0 || !connecting.isEmpty();
+        return toOpen > 0 || !connecting.isEmpty() || streamsStarting > 0;
     }
 
-    /** Gives up on connects still in flight; they count as failed. */
+    /** Gives up on connects still in flight, and on streams the server has not accepted; they count as failed. */
     void abandonOpening() {
         openFailures += toOpen + connecting.size();
         toOpen = 0;
@@ -92,6 +94,14 @@ final class ViewerPool {
             closeQuietly(key);
         }
         connecting.clear();
+        if (streamsStarting > 0) {
+            for (SelectionKey key : List.copyOf(selector.keys())) {
+                ViewerConnection viewer = (ViewerConnection) key.attachment();
+                if (viewer.stream != null && !viewer.stream.started() && viewers.contains(viewer)) {
+                    drop(key, viewer);
+                }
+            }
+        }
     }
 
     int openFailures() {
@@ -139,6 +149,7 @@ final class ViewerPool {
             viewer.socket.close();
         }
         viewers.clear();
+        streamsStarting = 0;
         awaitedId = -1;
         selector.selectNow(); // lets the selector forget the cancelled keys
     }
@@ -214,12 +225,16 @@ final class ViewerPool {
 
     private void connected(SelectionKey key, ViewerConnection viewer) {
         viewers.add(viewer);
-        sendPoll(key, viewer);
+        if (viewer.stream != null) {
+            streamsStarting++;
+        }
+        sendNext(key, viewer);
     }
 
     /**
      * One read per readiness: a response is small and comes alone (one request is in flight), so
      * it nearly always arrives whole; if not, the selector reports the socket again for the rest.
+     * A stream's bytes go to its reader, however the reads cut them.
      */
     private void read(SelectionKey key, ViewerConnection viewer, long selectedAt) {
         int count;
@@ -238,6 +253,15 @@ final class ViewerPool {
         }
         readBuffer.flip();
         readBuffer.get(readBytes, 0, count);
+        if (viewer.stream != null) {
+            streamRead.aim(key, viewer, selectedAt);
+            try {
+                viewer.stream.take(readBytes, count, streamRead);
+            } catch (RuntimeException e) {
+                drop(key, viewer);
+            }
+            return;
+        }
         boolean complete;
         try {
             complete = viewer.take(readBytes, count);
@@ -250,46 +274,57 @@ final class ViewerPool {
         }
     }
 
+    /** A long poll's answer, whole: its messages, then the next request. */
     private void answered(SelectionKey key, ViewerConnection viewer, long now) {
         responses++;
-        if (!viewer.protocol.answersPoll(viewer.status) || viewer.extraBytes != 0) {
+        PollProtocol polls = (PollProtocol) viewer.protocol; // only a long-polling viewer has answers
+        if (!polls.answersPoll(viewer.status) || viewer.extraBytes != 0) {
             drop(key, viewer);
             return;
         }
         byte[] bytes = viewer.responseBytes;
         int found = 0;
-        for (int at = ViewerConnection.indexOf(bytes, ID_KEY, viewer.bodyStart, viewer.bodyEnd); at >= 0;
-                at = ViewerConnection.indexOf(bytes, ID_KEY, at + ID_KEY.length, viewer.bodyEnd)) {
+        for (int at = MessageIds.next(bytes, viewer.bodyStart, viewer.bodyEnd); at >= 0;
+                at = MessageIds.next(bytes, at + 1, viewer.bodyEnd)) {
             found++;
-            long id = 0;
-            for (int i = at + ID_KEY.length; i < viewer.bodyEnd && bytes[i] >= '0' && bytes[i] <= '9'; i++) {
-                id = id * 10 + (bytes[i] - '0');
-            }
-            if (id < viewer.nextId) {
-                duplicated++;
-                continue;
-            }
-            skipped += id - viewer.nextId;
-            delivered++;
-            if (timing) {
-                arrivals.record(viewer.channel, id, now);
-            }
-            if (viewer.nextId <= awaitedId && id + 1 > awaitedId) {
-                reachedAwaited++;
-            }
-            viewer.nextId = id + 1;
+            received(viewer, MessageIds.valueAt(bytes, at, viewer.bodyEnd), now);
         }
         if (found == 0) {
             emptyAnswers++; // the wait timed out: ask again from the same place
         }
-        viewer.protocol.answered(viewer);
-        sendPoll(key, viewer);
+        polls.answered(viewer);
+        sendNext(key, viewer);
     }
 
-    private void sendPoll(SelectionKey key, ViewerConnection viewer) {
-        int length = viewer.protocol.writeNext(viewer, requestBytes);
+    /** Message {@code id} reached {@code viewer} at {@code now}: counted once, or as a repeat; ids it skipped count as lost. */
+    private void received(ViewerConnection viewer, long id, long now) {
+        if (id < viewer.nextId) {
+            duplicated++;
+            return;
+        }
+        skipped += id - viewer.nextId;
+        delivered++;
+        if (timing) {
+            arrivals.record(viewer.channel, id, now);
+        }
+        if (viewer.nextId <= awaitedId && id + 1 > awaitedId) {
+            reachedAwaited++;
+        }
+        viewer.nextId = id + 1;
+    }
+
+    private void sendNext(SelectionKey key, ViewerConnection viewer) {
+        send(key, viewer, requestBytes, viewer.protocol.writeNext(viewer, requestBytes));
+    }
+
+    /** Writes what the socket takes at once; the rest, after anything still unsent, when it can take more. */
+    private void send(SelectionKey key, ViewerConnection viewer, byte[] bytes, int length) {
+        if (viewer.unsent != null) {
+            viewer.unsent = ByteBuffer.allocate(viewer.unsent.remaining() + length).put(viewer.unsent).put(bytes, 0, length).flip();
+            return;
+        }
         writeBuffer.clear();
-        writeBuffer.put(requestBytes, 0, length).flip();
+        writeBuffer.put(bytes, 0, length).flip();
         try {
             viewer.socket.write(writeBuffer);
         } catch (IOException e) {
@@ -317,10 +352,51 @@ final class ViewerPool {
 
     private void drop(SelectionKey key, ViewerConnection viewer) {
         errors++;
-        if (viewers.remove(viewer) && awaitedId >= 0 && viewer.nextId > awaitedId) {
-            reachedAwaited--;
+        if (viewers.remove(viewer)) {
+            if (awaitedId >= 0 && viewer.nextId > awaitedId) {
+                reachedAwaited--;
+            }
+            if (viewer.stream != null && !viewer.stream.started()) {
+                // refused, or never answered: the stream was not opened
+                streamsStarting--;
+                openFailures++;
+            }
         }
         closeQuietly(key);
+    }
+
+    /** What a streaming viewer's reader finds, for the viewer being read now: one object, aimed anew at each read. */
+    private final class StreamRead implements StreamEvents {
+        private SelectionKey key;
+        private ViewerConnection viewer;
+        private long at;
+
+        void aim(SelectionKey key, ViewerConnection viewer, long at) {
+            this.key = key;
+            this.viewer = viewer;
+            this.at = at;
+        }
+
+        @Override
+        public void started() {
+            streamsStarting--;
+        }
+
+        /** Counted unless the viewer was dropped earlier in the same read. */
+        @Override
+        public void message(long id) {
+            if (key.isValid()) {
+                received(viewer, id, at);
+            }
+        }
+
+        /** Written at once, in the order read. */
+        @Override
+        public void reply(byte[] bytes) {
+            if (key.isValid()) {
+                send(key, viewer, bytes, bytes.length);
+            }
+        }
     }
 
     private static void closeQuietly(SelectionKey key) {
