@@ -25,26 +25,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import nodecast.http.Replies;
 import nodecast.log.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Many broadcasts on one server: names, isolation, the unprefixed endpoints as channel default, limits and idle channels. */
 class ChannelsTest {
+    @RegisterExtension
     private static final StoreServers servers = new StoreServers();
-
-    @AfterEach
-    void stopServers() {
-        servers.stopServers();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        servers.close();
-    }
 
     private static HttpResponse<String> publish(TestServer s, String channel, String text) {
         return s.postJson("/c/" + channel + "/submit-message", "text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));

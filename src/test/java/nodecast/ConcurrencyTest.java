@@ -32,8 +32,7 @@ import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import nodecast.http.Replies;
 import nodecast.log.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,6 +45,7 @@ class ConcurrencyTest {
 
     private static final Gson GSON = new Gson();
 
+    @RegisterExtension
     private static final StoreServers servers = new StoreServers();
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -55,16 +55,6 @@ class ConcurrencyTest {
 
     private TestServer start(Store store, Duration waitTimeout) {
         return servers.start(store, waitTimeout);
-    }
-
-    @AfterEach
-    void stopServers() {
-        servers.stopServers();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        servers.close();
     }
 
     /** What one viewer loop saw: its messages, the logs its answers named, and its [] answers with how long each took. */

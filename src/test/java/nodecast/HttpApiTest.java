@@ -23,30 +23,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import nodecast.http.Replies;
 import nodecast.log.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every endpoint and every bad input over real HTTP, on the in-memory log and on a real Redis. */
 class HttpApiTest {
+    @RegisterExtension
     private static final StoreServers servers = new StoreServers();
     private static final Gson GSON = new Gson();
 
     private TestServer start(Store store) {
         return servers.start(store, TestServer.WAIT_TIMEOUT);
-    }
-
-    @AfterEach
-    void stopServers() {
-        servers.stopServers();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        servers.close();
     }
 
     private static long ids(HttpResponse<String> response, int index) {

@@ -7,13 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Starts test servers on either {@link Store}, sharing one redis-server for a whole test class
- * (flushed before each server, so every test starts from an empty log).
- * Call {@link #stopServers()} after each test and {@link #close()} after the class.
+ * (flushed before each server, so every test starts from an empty log). Registered as an
+ * extension ({@code @RegisterExtension static final StoreServers servers = new StoreServers();}),
+ * it stops a test's servers after the test and the redis-server after the class.
  */
-final class StoreServers implements AutoCloseable {
+final class StoreServers implements AutoCloseable, AfterEachCallback, AfterAllCallback {
     private final List<TestServer> started = new ArrayList<>();
     private RedisProcess redis;
 
@@ -68,6 +72,16 @@ final class StoreServers implements AutoCloseable {
     void stopServers() {
         started.forEach(TestServer::close);
         started.clear();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        stopServers();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -9,13 +9,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import nodecast.log.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Streams cut by an instance that stops resume on another from their last id, on both streaming transports. */
 class StreamResumeTest {
+    @RegisterExtension
     private static final StoreServers servers = new StoreServers();
 
     /** The two streaming transports, and how a viewer opens each from an id. */
@@ -34,16 +34,6 @@ class StreamResumeTest {
         };
 
         abstract StreamViewer open(TestServer server, long from);
-    }
-
-    @AfterEach
-    void stopServers() {
-        servers.stopServers();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        servers.close();
     }
 
     @ParameterizedTest

@@ -26,25 +26,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import nodecast.EventStreamClient.Event;
 import nodecast.log.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Server-Sent Events ({@code /events}) over real HTTP, on the in-memory log and on a real Redis. */
 class StreamsTest {
+    @RegisterExtension
     private static final StoreServers servers = new StoreServers();
-
-    @AfterEach
-    void stopServers() {
-        servers.stopServers();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        servers.close();
-    }
 
     private static TestServer start(Store store) {
         return servers.start(store, TestServer.WAIT_TIMEOUT);

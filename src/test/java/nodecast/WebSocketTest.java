@@ -18,9 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import nodecast.log.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,17 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * covered by {@link StreamsTest}; this covers what the socket adds.
  */
 class WebSocketTest {
+    @RegisterExtension
     private static final StoreServers servers = new StoreServers();
-
-    @AfterEach
-    void stopServers() {
-        servers.stopServers();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        servers.close();
-    }
 
     @ParameterizedTest
     @EnumSource(Store.class)

@@ -2,7 +2,6 @@ package nodecast.stream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
@@ -10,50 +9,24 @@ import org.xnio.channels.StreamSinkChannel;
  * channel without blocking: what the socket takes now, the rest when the channel's write listener
  * says it is writable again.
  */
-final class Outbound implements StreamSink {
+final class Outbound extends QueuedSink {
     private final StreamSinkChannel sink;
-    private final long maxBytes;
-    private final ArrayDeque<ByteBuffer> frames = new ArrayDeque<>();
-    /** Bytes not written yet, of every frame queued. */
-    private long bytes;
     private boolean awaitingWritable;
 
     Outbound(StreamSinkChannel sink, long maxBytes) {
+        super(maxBytes);
         this.sink = sink;
-        this.maxBytes = maxBytes;
-    }
-
-    @Override
-    public boolean offer(ByteBuffer frame) {
-        if (!frames.isEmpty() && bytes + frame.remaining() > maxBytes) {
-            return false;
-        }
-        add(frame);
-        return true;
-    }
-
-    @Override
-    public void add(ByteBuffer frame) {
-        frames.add(frame);
-        bytes += frame.remaining();
-    }
-
-    @Override
-    public long bytes() {
-        return bytes;
     }
 
     /** Writes what the socket takes now; true when nothing is left, else the write listener is armed. */
     @Override
     public boolean flush() throws IOException {
-        for (ByteBuffer head = frames.peek(); head != null; head = frames.peek()) {
-            int before = head.remaining();
-            sink.write(head);
-            bytes -= before - head.remaining();
+        for (ByteBuffer head = head(); head != null; head = head()) {
+            written(sink.write(head));
             if (head.hasRemaining()) {
                 return awaitWritable();
             }
-            frames.poll();
+            take();
         }
         if (!sink.flush()) {
             return awaitWritable();
@@ -63,12 +36,6 @@ final class Outbound implements StreamSink {
             awaitingWritable = false;
         }
         return true;
-    }
-
-    @Override
-    public void clear() {
-        frames.clear();
-        bytes = 0;
     }
 
     private boolean awaitWritable() {

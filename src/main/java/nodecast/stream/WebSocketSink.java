@@ -4,7 +4,6 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 
 /**
  * One WebSocket's outgoing text frames. They wait in a queue of its own, as views of shared
@@ -15,14 +14,10 @@ import java.util.ArrayDeque;
  * applies to the bytes queued or being written. When the last is written the stream is told, in
  * a task of its own, never from inside a send.
  */
-final class WebSocketSink implements StreamSink {
+final class WebSocketSink extends QueuedSink {
     private final WebSocketChannel channel;
-    private final long maxBytes;
     private final Runnable drained;
     private final Runnable failed;
-    private final ArrayDeque<ByteBuffer> frames = new ArrayDeque<>();
-    /** Bytes queued or handed to Undertow and not yet written. */
-    private long bytes;
     /** Whether a frame is with Undertow now. */
     private boolean sending;
     /** Whether {@link #pump} is running: a send Undertow completes at once must not start another pump inside it. */
@@ -30,36 +25,16 @@ final class WebSocketSink implements StreamSink {
 
     /** {@code drained}: everything queued is written; {@code failed}: a write failed (the peer is gone). */
     WebSocketSink(WebSocketChannel channel, long maxBytes, Runnable drained, Runnable failed) {
+        super(maxBytes);
         this.channel = channel;
-        this.maxBytes = maxBytes;
         this.drained = drained;
         this.failed = failed;
     }
 
     @Override
-    public boolean offer(ByteBuffer frame) {
-        if (bytes > 0 && bytes + frame.remaining() > maxBytes) {
-            return false;
-        }
-        add(frame);
-        return true;
-    }
-
-    @Override
-    public void add(ByteBuffer frame) {
-        frames.add(frame);
-        bytes += frame.remaining();
-    }
-
-    @Override
-    public long bytes() {
-        return bytes;
-    }
-
-    @Override
     public boolean flush() {
         pump();
-        return bytes == 0;
+        return bytes() == 0;
     }
 
     /** Hands Undertow the next frames, one at a time; a loop, so frames written at once do not nest sends. */
@@ -69,8 +44,8 @@ final class WebSocketSink implements StreamSink {
         }
         pumping = true;
         try {
-            while (!sending && !frames.isEmpty()) {
-                send(frames.poll());
+            while (!sending && head() != null) {
+                send(take());
             }
         } finally {
             pumping = false;
@@ -82,26 +57,19 @@ final class WebSocketSink implements StreamSink {
         sending = true;
         WebSockets.sendText(frame, channel, new WebSocketCallback<Void>() {
             @Override
-            public void complete(WebSocketChannel written, Void context) {
+            public void complete(WebSocketChannel socket, Void context) {
                 sending = false;
-                bytes -= size;
+                written(size);
                 pump();
-                if (bytes == 0) {
+                if (bytes() == 0) {
                     channel.getIoThread().execute(drained);
                 }
             }
 
             @Override
-            public void onError(WebSocketChannel written, Void context, Throwable throwable) {
+            public void onError(WebSocketChannel socket, Void context, Throwable throwable) {
                 channel.getIoThread().execute(failed);
             }
         });
-    }
-
-    /** The stream ended: nothing more goes out; what Undertow still holds goes when the channel closes. */
-    @Override
-    public void clear() {
-        frames.clear();
-        bytes = 0;
     }
 }
