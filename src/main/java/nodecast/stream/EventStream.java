@@ -51,7 +51,7 @@ final class EventStream extends ChannelStream {
 
     private void start(Duration keepaliveEvery) {
         StreamSinkChannel channel = exchange.getResponseChannel();
-        channel.getWriteSetter().set(writable -> writable());
+        channel.getWriteSetter().set(ready -> writable());
         keepalive = ioThread.executeAtInterval(() -> send(SseFrames.keepalive()), keepaliveEvery.toMillis(), TimeUnit.MILLISECONDS);
         disconnectWatch = DisconnectWatch.start(exchange, () -> end("client"));
         // However else the connection closes (idle timeout, a reset seen by Undertow), the stream ends with it.

@@ -39,7 +39,7 @@ abstract class QueuedSink implements StreamSink {
 
     /** Drops every frame: the stream ended. */
     @Override
-    public void clear() {
+    public final void clear() {
         frames.clear();
         bytes = 0;
     }

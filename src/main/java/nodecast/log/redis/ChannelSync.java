@@ -48,6 +48,8 @@ final class ChannelSync {
     }
 
     private final ChannelName channel;
+    /** Its partition, worked out once: the sync asks it for every channel after every event. */
+    private final int partition;
     private final MessageLog.Listener listener;
     private final RedisCommands commands;
     private final int maxMessages;
@@ -76,6 +78,7 @@ final class ChannelSync {
     ChannelSync(ChannelName channel, MessageLog.Listener listener, RedisCommands commands, int maxMessages, Metrics metrics,
             LongSupplier nanoTime) {
         this.channel = channel;
+        this.partition = RedisKeys.partition(channel);
         this.listener = listener;
         this.commands = commands;
         this.maxMessages = maxMessages;
@@ -88,12 +91,8 @@ final class ChannelSync {
         return seen;
     }
 
-    ChannelName channel() {
-        return channel;
-    }
-
     int partition() {
-        return RedisKeys.partition(channel);
+        return partition;
     }
 
     boolean feeds(MessageLog.Listener other) {

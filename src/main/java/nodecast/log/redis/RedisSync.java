@@ -230,9 +230,9 @@ public final class RedisSync implements AutoCloseable {
         return channels.values().stream().filter(sync -> carrying[sync.partition()] == hearing);
     }
 
-    /** Whether the subscription carrying {@code channel}'s partition hears Redis now. */
-    private boolean hears(ChannelName channel) {
-        Hearing hearing = carrying[RedisKeys.partition(channel)];
+    /** Whether the subscription carrying {@code partition} hears Redis now. */
+    private boolean hears(int partition) {
+        Hearing hearing = carrying[partition];
         return hearing != null && hearing.hears();
     }
 
@@ -260,7 +260,7 @@ public final class RedisSync implements AutoCloseable {
             }
         } else if (event instanceof OwnAppend own) {
             with(own.channel(), sync -> sync.ownAppend(own.logId(), own.message(), own.before(), own.handled()));
-            if (!hears(own.channel()) || !channels.containsKey(own.channel())) {
+            if (!hears(RedisKeys.partition(own.channel())) || !channels.containsKey(own.channel())) {
                 own.handled().complete(null); // nothing will bring it back to be seen
             }
         } else if (event instanceof OwnClear own) {
@@ -288,7 +288,7 @@ public final class RedisSync implements AutoCloseable {
 
     private void doDuties() {
         long now = nanoTime.getAsLong();
-        channels.values().forEach(sync -> sync.readIfDue(hears(sync.channel())));
+        channels.values().forEach(sync -> sync.readIfDue(hears(sync.partition())));
         for (Hearing hearing : subscriptions.values()) {
             switch (hearing.duty(now, timings)) {
                 case RECONNECT -> {
@@ -325,7 +325,7 @@ public final class RedisSync implements AutoCloseable {
             due = Math.min(due, hearing.dueAt(timings));
         }
         for (ChannelSync sync : channels.values()) {
-            if (hears(sync.channel())) {
+            if (hears(sync.partition())) {
                 due = Math.min(due, sync.dueAt());
             }
         }
