@@ -47,7 +47,7 @@ final class NginxProxy implements AutoCloseable {
 
     private static NginxProxy start(List<TestServer> instances, String deployed) throws IOException, InterruptedException {
         String nginx = Tools.require("nginx", "nginx");
-        int port = RedisProcess.freePort();
+        int port = Ports.free();
         String upstreams = instances.stream()
                 .map(instance -> "    server 127.0.0.1:" + instance.port() + " max_fails=1 fail_timeout=5s;")
                 .collect(Collectors.joining("\n"));

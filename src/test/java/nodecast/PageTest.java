@@ -121,11 +121,10 @@ class PageTest {
     }
 
     @Test
-    void the_page_follows_a_restarted_in_memory_server_from_its_new_log() {
+    void the_page_follows_a_restarted_in_memory_server_from_its_new_log() throws IOException {
         try (Browser viewer = new Browser()) {
-            int port;
-            try (TestServer before = TestServer.start(null, WAIT_TIMEOUT)) {
-                port = before.port();
+            int port = Ports.free();
+            try (TestServer before = TestServer.start(TestServer.config(null, WAIT_TIMEOUT, port), Clock.systemUTC())) {
                 viewer.load(before.uri("/?transport=poll"));
                 viewer.awaitLive();
                 before.publish("before the restart");
@@ -147,11 +146,10 @@ class PageTest {
     }
 
     @Test
-    void the_page_follows_a_restarted_server_on_the_same_redis_without_showing_a_message_twice() {
+    void the_page_follows_a_restarted_server_on_the_same_redis_without_showing_a_message_twice() throws IOException {
         try (RedisProcess redis = RedisProcess.start(); Browser viewer = new Browser()) {
-            int port;
-            try (TestServer before = TestServer.start(redis.uri(), WAIT_TIMEOUT)) {
-                port = before.port();
+            int port = Ports.free();
+            try (TestServer before = TestServer.start(TestServer.config(redis.uri(), WAIT_TIMEOUT, port), Clock.systemUTC())) {
                 viewer.load(before.uri("/?transport=poll"));
                 viewer.awaitLive();
                 before.publish("one");

@@ -1,12 +1,10 @@
 package nodecast;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -34,7 +32,7 @@ final class RedisCluster implements AutoCloseable {
             for (int i = 0; i < masters * 2; i++) {
                 String[] nodeOptions = Stream.concat(Stream.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                         "--cluster-node-timeout", "1000"), Stream.of(options)).toArray(String[]::new);
-                nodes.add(RedisProcess.startOn(freeClusterPort(), nodeOptions));
+                nodes.add(RedisProcess.startOn(Ports.free(), nodeOptions));
             }
             List<String> create = new ArrayList<>(List.of(cli, "--cluster", "create"));
             nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
@@ -50,19 +48,6 @@ final class RedisCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
-    }
-
-    /** A port whose cluster bus port (10000 above it) is free and valid too. */
-    private static int freeClusterPort() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 50_000);
-            try (ServerSocket client = new ServerSocket(port); ServerSocket bus = new ServerSocket(port + 10_000)) {
-                return port;
-            } catch (IOException e) {
-                // taken: try another
-            }
-        }
-        throw new IOException("no free pair of ports for a cluster node");
     }
 
     /** The URI nodecast is given: some nodes of the cluster, as an operator would list them. */

@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,7 @@ final class RedisProcess implements AutoCloseable {
     /** A Redis with more options, e.g. {@code --appendonly yes --appendfsync always} to survive a crash. */
     static RedisProcess start(String... options) {
         try {
-            return startOn(freePort(), options);
+            return startOn(Ports.free(), options);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server", e);
         }
@@ -62,7 +61,7 @@ final class RedisProcess implements AutoCloseable {
     static RedisProcess sentinel(int masterPort, String name) {
         String binary = findRedisServer();
         try {
-            int port = freePort();
+            int port = Ports.free();
             Path dir = Files.createTempDirectory("nodecast-sentinel");
             Path config = dir.resolve("sentinel.conf");
             Files.writeString(config, String.join("\n",
@@ -87,12 +86,6 @@ final class RedisProcess implements AutoCloseable {
     /** A tool of Debian's redis-server package (redis-server, redis-cli), by its path. */
     static String findTool(String name) {
         return Tools.require(name, "redis-server");
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private void launch(String binary) throws IOException {

@@ -13,22 +13,29 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy between nodecast and a test Redis that fails on cue, as networks and failovers do:
- * it can cut every connection right after Redis answered a given command (and refuse new ones),
+ * it can cut every connection right after Redis answered a given command (and reset new ones),
  * or silently stop carrying the subscription's traffic while keeping its connection open.
  */
 final class RedisProxy implements AutoCloseable {
     private final int redisPort;
     private final int port;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
-    private volatile ServerSocket listener;
+    private final ServerSocket listener;
+    /** Set by a cut until {@link #heal()}: new connections are reset at once. The listener stays bound, so no other socket can take the port meanwhile. */
+    private volatile boolean refusing;
     private volatile String cutAfterReplyTo;
     private volatile boolean subscriptionsFrozen;
     private volatile boolean dropThatReply;
 
     private RedisProxy(RedisProcess redis) throws IOException {
         this.redisPort = redis.port();
-        this.port = RedisProcess.freePort();
-        listen();
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress("127.0.0.1", 0));
+        this.port = listener.getLocalPort();
+        Thread accepting = new Thread(this::accept, "redis-proxy-accept");
+        accepting.setDaemon(true);
+        accepting.start();
     }
 
     static RedisProxy to(RedisProcess redis) {
@@ -43,7 +50,7 @@ final class RedisProxy implements AutoCloseable {
         return URI.create("redis://127.0.0.1:" + port + "/0");
     }
 
-    /** Once Redis has answered the next command whose text contains {@code marker}, cuts every connection and refuses new ones until {@link #heal()}. */
+    /** Once Redis has answered the next command whose text contains {@code marker}, cuts every connection and resets new ones until {@link #heal()}. */
     void cutAfterReplyTo(String marker) {
         cutAfterReplyTo = marker;
         dropThatReply = false;
@@ -67,52 +74,49 @@ final class RedisProxy implements AutoCloseable {
     /** Carries new subscriptions again and accepts connections again (after a cut); connections frozen so far stay frozen. */
     void heal() {
         subscriptionsFrozen = false;
-        if (listener.isClosed()) {
-            try {
-                listen();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot listen again on " + port, e);
-            }
-        }
+        refusing = false;
     }
 
-    private void listen() throws IOException {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress("127.0.0.1", port));
-        listener = socket;
-        Thread accepting = new Thread(() -> accept(socket), "redis-proxy-accept");
-        accepting.setDaemon(true);
-        accepting.start();
-    }
-
-    private void accept(ServerSocket socket) {
-        while (!socket.isClosed()) {
+    private void accept() {
+        while (!listener.isClosed()) {
             try {
-                Socket client = socket.accept();
+                Socket client = listener.accept();
+                if (refusing) {
+                    client.setSoLinger(true, 0); // a reset, as near to a refused connection as a bound port allows
+                    client.close();
+                    continue;
+                }
                 Socket redis = new Socket("127.0.0.1", redisPort);
                 Link link = new Link(client, redis);
                 links.add(link);
+                if (refusing) {
+                    link.close(); // a cut came while this one was being connected
+                    continue;
+                }
                 link.start();
             } catch (IOException e) {
-                return; // closed by a cut or by close()
+                if (listener.isClosed()) {
+                    return; // closed by close()
+                }
             }
         }
     }
 
-    /** Cuts everything: the listener (so connecting is refused) and every open connection. */
+    /** Cuts every open connection and resets new ones until {@link #heal()}. */
     private void cut() {
+        refusing = true;
+        links.forEach(Link::close);
+    }
+
+    @Override
+    public void close() {
+        refusing = true;
         try {
             listener.close();
         } catch (IOException e) {
             // closing anyway
         }
         links.forEach(Link::close);
-    }
-
-    @Override
-    public void close() {
-        cut();
     }
 
     /** One client connection and its connection to Redis, with a thread pumping each way. */

@@ -277,7 +277,7 @@ class SecurityTest {
     void with_an_admin_port_health_and_metrics_move_off_the_public_port() {
         int adminPort;
         try {
-            adminPort = RedisProcess.freePort();
+            adminPort = Ports.free();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -160,6 +160,10 @@ class WebSocketTest {
         assertEquals(400, WebSocketClient.refused(s, "/ws?id=1&last=2", null).status());
         assertEquals(400, WebSocketClient.refused(s, "/ws?last=1001", null).status());
         assertEquals(405, s.postJson("/ws", "").statusCode());
+        // What a proxy that drops hop-by-hop headers passes on: the handshake's own headers without Upgrade.
+        HttpResponse<String> stripped = s.send(HttpRequest.newBuilder(s.uri("/ws"))
+                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13"));
+        assertEquals(426, stripped.statusCode(), stripped.body());
         assertEquals(0, s.server.channels().streamCount());
     }
 

@@ -10,6 +10,7 @@ import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import nodecast.fanout.Broadcaster;
 import nodecast.fanout.Channels;
@@ -62,10 +63,22 @@ public final class WebSocketHandler implements HttpHandler {
         }
         Broadcaster broadcaster = Channel.broadcasterOrRefuse(exchange, channels);
         MessageQuery query = broadcaster == null ? null : MessageQuery.forStreamOrRefuse(exchange);
-        if (query != null && !limit.refuses(exchange)) {
-            exchange.putAttachment(UPGRADE, new Upgrade(broadcaster, query));
-            handshake.handleRequest(exchange);
+        if (query == null || limit.refuses(exchange)) {
+            return;
         }
+        if (!asksForWebSocket(exchange)) {
+            // Undertow's handshake goes by the Sec-WebSocket headers alone, and then throws (a 500) on a request
+            // without Upgrade, as one comes through a proxy that drops hop-by-hop headers.
+            notAnUpgrade(exchange);
+            return;
+        }
+        exchange.putAttachment(UPGRADE, new Upgrade(broadcaster, query));
+        handshake.handleRequest(exchange);
+    }
+
+    private static boolean asksForWebSocket(HttpServerExchange exchange) {
+        String upgrade = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
+        return upgrade != null && Arrays.stream(upgrade.split(",")).anyMatch(token -> token.trim().equalsIgnoreCase("websocket"));
     }
 
     /**
