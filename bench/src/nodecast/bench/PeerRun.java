@@ -14,7 +14,7 @@ import java.util.Optional;
  * Nchan, each a fresh server driven by the same worker processes, so each pair is measured close
  * together in time and neither inherits the other transport's heap; a table per transport with both
  * and their ratios, and results/nchan.json (nchan-quick.json for a quick run), whose levels and
- * ratios each name their transport. Exit status 1 if nodecast lost or repeated a message; the
+ * ratios each name their transport, and its chart beside it (.png). Exit status 1 if nodecast lost or repeated a message; the
  * peer's losses are noted, not failed.
  */
 final class PeerRun {
@@ -55,9 +55,12 @@ final class PeerRun {
         double minutes = (System.nanoTime() - start) / 60e9;
         Map<String, Object> machine = Machine.describe(settings, serverVmFlags, loadAtStart);
         System.out.print(report(machine, minutes));
-        Path file = results.resolve(settings.peer() + (settings.quick() ? "-quick" : "") + ".json");
+        String name = settings.peer() + (settings.quick() ? "-quick" : "");
+        Path file = results.resolve(name + ".json");
+        Path png = results.resolve(name + ".png");
         Files.writeString(file, Json.write(json(machine, minutes)));
-        System.out.println("Wrote " + file);
+        PeerChart.write(settings.peerTransports(), nodecast, peer, settings.peer(), Machine.brief(machine), png);
+        System.out.println("Wrote " + file + " and " + png);
         List<String> failures = failures();
         failures.forEach(failure -> System.out.println("FAILED: " + failure));
         return failures.isEmpty() ? 0 : 1;

@@ -51,7 +51,7 @@ record Settings(
     /** The server's JVM options unless BENCH_SERVER_JAVA_OPTS says otherwise: a fixed heap ceiling, the JVM's default collector. */
     static final String DEFAULT_SERVER_JVM_OPTIONS = "-Xmx1g";
     static final int DEFAULT_MAX_VIEWERS = 19_000;
-    static final List<Integer> DEFAULT_PEER_VIEWERS = List.of(1_000, 5_000);
+    static final List<Integer> DEFAULT_PEER_VIEWERS = List.of(1_000, 5_000, 10_000, DEFAULT_MAX_VIEWERS);
     static final int DEFAULT_CHANNEL_VIEWERS = 10_000;
     static final int DEFAULT_STALLED_READERS = 1_000;
 
@@ -203,7 +203,7 @@ record Settings(
         levels.add(maxViewers);
         ChannelLoad channelLoad = channels ? new ChannelLoad(channelViewers, channelSpreads(channelViewers), 20, 4, 1_000, 10, 10,
                 100_000, 10_000, 5_000, 2) : null;
-        return new Settings(false, jar, home, jvm, logs, transports, 1_000, 50, levels, 20, 9_000,
+        return new Settings(false, jar, home, jvm, logs, transports, 1_000, 300, levels, 20, 9_000,
                 Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(100, 1_000, 10_000), Duration.ofSeconds(11),
                 1_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(10), peer, peerViewers, 20, Duration.ofSeconds(1), channelLoad,
                 stalledLoad);
