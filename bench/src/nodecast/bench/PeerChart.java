@@ -8,8 +8,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The comparison with a peer as a PNG: a column per transport, and in each the server CPU per
- * delivered message, the fan-out p99 and the resident memory per viewer against the number of
- * viewers, nodecast's line beside the peer's.
+ * delivered message, the fan-out p99 and the resident memory with the viewers held against the
+ * number of viewers, nodecast's line beside the peer's: the memory's slope is what a viewer costs,
+ * whatever each server kept from its warm-up.
  */
 final class PeerChart {
     private static final int COLUMN = 340;
@@ -23,7 +24,7 @@ final class PeerChart {
     private static final List<Figure> FIGURES = List.of(
             new Figure("CPU per delivery", "server CPU, µs", PeerComparison.Level::cpuMicrosPerDelivery),
             new Figure("fan-out p99", "latency, ms", PeerComparison.Level::p99Ms),
-            new Figure("memory per viewer", "resident, bytes", PeerComparison.Level::residentBytesPerViewer));
+            new Figure("memory held", "resident, MiB", level -> level.held().residentKib() / 1024.0));
 
     private PeerChart() {
     }
@@ -53,10 +54,9 @@ final class PeerChart {
         return levels.stream().filter(l -> l.transport() == transport).toList();
     }
 
-    /** A negative memory growth (the warm-up's freed memory reused) is drawn at 0, as a NaN is. */
     private static Plot.Series series(String label, Color color, List<PeerComparison.Level> levels,
             ToDoubleFunction<PeerComparison.Level> value) {
         return new Plot.Series(label, color, false, levels.stream().mapToDouble(PeerComparison.Level::viewers).toArray(),
-                levels.stream().mapToDouble(value).map(v -> v < 0 ? 0 : v).toArray());
+                levels.stream().mapToDouble(value).toArray());
     }
 }
