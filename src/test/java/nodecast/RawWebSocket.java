@@ -21,6 +21,8 @@ final class RawWebSocket implements AutoCloseable {
     static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
     static final int TEXT = 0x1;
     static final int CLOSE = 0x8;
+    static final int PING = 0x9;
+    static final int PONG = 0xA;
 
     private final Socket socket;
     private final DataInputStream in;
@@ -69,17 +71,30 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Sends one whole frame, masked or not as a client's must be. */
     void send(int opcode, byte[] payload, boolean masked) throws IOException {
+        socket.getOutputStream().write(frame(opcode, payload, masked));
+    }
+
+    /** Sends one masked frame a byte at a time, each in a TCP segment of its own, so the server reads it in pieces. */
+    void trickle(int opcode, byte[] payload) throws IOException, InterruptedException {
+        socket.setTcpNoDelay(true);
+        for (byte b : frame(opcode, payload, true)) {
+            socket.getOutputStream().write(b);
+            Thread.sleep(5);
+        }
+    }
+
+    private static byte[] frame(int opcode, byte[] payload, boolean masked) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(0x80 | opcode);
         frame.write((masked ? 0x80 : 0) | payload.length); // short payloads only: 7-bit length
         byte[] mask = {0x12, 0x34, 0x56, 0x78};
         if (masked) {
-            frame.write(mask);
+            frame.writeBytes(mask);
         }
         for (int i = 0; i < payload.length; i++) {
             frame.write(masked ? payload[i] ^ mask[i % 4] : payload[i]);
         }
-        socket.getOutputStream().write(frame.toByteArray());
+        return frame.toByteArray();
     }
 
     /** The server's next frame, which must not be masked. */

@@ -202,6 +202,18 @@ class WebSocketTest {
     }
 
     @Test
+    void a_client_frame_that_arrives_a_byte_at_a_time_is_read_whole() throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            assertEquals(RawWebSocket.TEXT, socket.next().opcode(), "hello");
+            socket.trickle(RawWebSocket.PING, "piece by piece".getBytes(StandardCharsets.UTF_8));
+            RawWebSocket.Frame pong = socket.next();
+            assertEquals(RawWebSocket.PONG, pong.opcode());
+            assertEquals("piece by piece", new String(pong.payload(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void a_client_close_is_answered_with_a_close_frame_echoing_its_code_and_the_socket_is_let_go() {
         TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
         try (WebSocketClient socket = WebSocketClient.open(s, "/ws")) {

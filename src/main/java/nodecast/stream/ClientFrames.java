@@ -217,15 +217,10 @@ final class ClientFrames implements ChannelListener<StreamSourceChannel> {
         controlPayload = null;
     }
 
-    /** The client's close: its code, if it gave a valid one. */
+    /** The client's close: its code (1005 if it gave none), if a peer may send that one. */
     private void closing(byte[] payload) {
-        if (payload.length == 0) {
-            done = true;
-            peer.closing(1005);
-            return;
-        }
-        int code = payload.length < 2 ? -1 : (payload[0] & 0xFF) << 8 | payload[1] & 0xFF;
-        if (!sendable(code)) {
+        int code = payload.length == 0 ? 1005 : payload.length == 1 ? -1 : (payload[0] & 0xFF) << 8 | payload[1] & 0xFF;
+        if (code != 1005 && !sendable(code)) {
             broke(1002, "not a close code a peer may send: " + code);
             return;
         }
