@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,8 @@ final class WebSocketClient implements StreamViewer {
 
     /** Every text frame received, as sent. */
     private final List<String> frames = new ArrayList<>();
+    /** The payload of every pong received. */
+    private final List<ByteBuffer> pongs = new ArrayList<>();
     private final boolean reading;
     private WebSocket socket;
     private int closeCode = -1;
@@ -92,8 +95,24 @@ final class WebSocketClient implements StreamViewer {
     record Refused(int status, String body) {
     }
 
-    void send(String text) {
-        socket.sendText(text, true).join();
+    /** Sends {@code text} as one message in {@code fragments} frames, all but the last unfinished. */
+    void send(String text, int fragments) {
+        int size = (text.length() + fragments - 1) / fragments;
+        for (int from = 0; from < text.length(); from += size) {
+            socket.sendText(text.substring(from, Math.min(from + size, text.length())), from + size >= text.length()).join();
+        }
+    }
+
+    void sendPing(ByteBuffer payload) {
+        socket.sendPing(payload).join();
+    }
+
+    void sendClose(int code, String reason) {
+        socket.sendClose(code, reason).join();
+    }
+
+    synchronized List<ByteBuffer> pongs() {
+        return List.copyOf(pongs);
     }
 
     /** Every text frame received, as sent. */
@@ -167,6 +186,16 @@ final class WebSocketClient implements StreamViewer {
                     WebSocketClient.this.notifyAll();
                 }
                 text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            synchronized (WebSocketClient.this) {
+                pongs.add(ByteBuffer.allocate(message.remaining()).put(message).flip());
+                WebSocketClient.this.notifyAll();
             }
             webSocket.request(1);
             return null;

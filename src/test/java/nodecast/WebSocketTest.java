@@ -1,6 +1,7 @@
 package nodecast;
 
 import static nodecast.RedisLogTest.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * WebSocket ({@code /ws}) through the JDK's WebSocket client, on the in-memory log and on a real
@@ -167,19 +171,104 @@ class WebSocketTest {
         assertEquals(0, s.server.channels().streamCount());
     }
 
-    @Test
-    void a_client_frame_over_4_kb_closes_the_socket_with_1009_and_smaller_ones_are_ignored() {
+    /** In one frame, and as a message in three fragments: their sum is what counts. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void a_client_frame_over_4_kb_closes_the_socket_with_1009_and_smaller_ones_are_ignored(int fragments) {
         TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
         try (WebSocketClient socket = WebSocketClient.open(s, "/ws")) {
             socket.awaitFrames(1);
-            socket.send("x".repeat(4_096));
+            socket.send("x".repeat(4_096), fragments);
             s.publish("still open");
             socket.awaitMessages(1);
-            socket.send("x".repeat(4_097));
+            socket.send("x".repeat(4_097), fragments);
             socket.awaitEnd();
             assertEquals(1009, socket.closeCode());
         }
         awaitTrue(() -> s.server.channels().streamCount() == 0, "the closed socket is let go");
+    }
+
+    @Test
+    void a_client_ping_is_answered_with_a_pong_carrying_its_payload() {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (WebSocketClient socket = WebSocketClient.open(s, "/ws")) {
+            socket.awaitFrames(1);
+            socket.sendPing(ByteBuffer.wrap("are you there?".getBytes(StandardCharsets.UTF_8)));
+            socket.await(c -> !c.pongs().isEmpty(), "a pong");
+            assertEquals(List.of(ByteBuffer.wrap("are you there?".getBytes(StandardCharsets.UTF_8))), socket.pongs());
+            s.publish("still open");
+            socket.awaitMessages(1);
+        }
+    }
+
+    @Test
+    void a_client_frame_that_arrives_a_byte_at_a_time_is_read_whole() throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            assertEquals(RawWebSocket.TEXT, socket.next().opcode(), "hello");
+            socket.trickle(RawWebSocket.PING, "piece by piece".getBytes(StandardCharsets.UTF_8));
+            RawWebSocket.Frame pong = socket.next();
+            assertEquals(RawWebSocket.PONG, pong.opcode());
+            assertEquals("piece by piece", new String(pong.payload(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void a_client_close_is_answered_with_a_close_frame_echoing_its_code_and_the_socket_is_let_go() {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (WebSocketClient socket = WebSocketClient.open(s, "/ws")) {
+            socket.awaitFrames(1);
+            socket.sendClose(4321, "leaving the page");
+            socket.awaitEnd();
+            assertEquals(4321, socket.closeCode());
+        }
+        awaitTrue(() -> s.server.channels().streamCount() == 0, "the closed socket is let go");
+    }
+
+    @Test
+    void an_unmasked_client_frame_closes_the_socket_with_1002_and_the_connection_after_it() throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            assertEquals(101, socket.status);
+            assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", socket.headers.get("sec-websocket-accept"), "RFC 6455's own example");
+            assertEquals(RawWebSocket.TEXT, socket.next().opcode(), "hello");
+            socket.send(RawWebSocket.TEXT, "not masked".getBytes(StandardCharsets.UTF_8), false);
+            RawWebSocket.Frame close = socket.next();
+            assertEquals(RawWebSocket.CLOSE, close.opcode());
+            assertEquals(1002, close.closeCode());
+            assertTrue(socket.ended(), "the server closes its side after its close frame");
+        }
+        awaitTrue(() -> s.server.channels().streamCount() == 0, "the closed socket is let go");
+    }
+
+    @Test
+    void a_handshake_of_another_version_is_refused_426_naming_version_13_and_a_bad_key_400() throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket oldVersion = RawWebSocket.open(s, "/ws", "8", RawWebSocket.KEY);
+                RawWebSocket badKey = RawWebSocket.open(s, "/ws", "13", "c2hvcnQ=")) {
+            assertEquals(426, oldVersion.status);
+            assertEquals("13", oldVersion.headers.get("sec-websocket-version"));
+            assertTrue(oldVersion.body.contains("version 13"), oldVersion.body);
+            assertEquals(400, badKey.status);
+            assertTrue(badKey.body.startsWith("Sec-WebSocket-Key must be"), badKey.body);
+        }
+        assertEquals(0, s.server.channels().streamCount());
+    }
+
+    @Test
+    void every_socket_of_a_channel_gets_a_message_as_the_same_bytes_in_one_text_frame() throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket first = RawWebSocket.open(s, "/ws?last=0"); RawWebSocket second = RawWebSocket.open(s, "/ws?last=0")) {
+            first.next();
+            second.next();
+            awaitTrue(() -> s.server.channels().streamCount() == 2, "both sockets streaming");
+            Message published = s.publish("y".repeat(300));
+            RawWebSocket.Frame frame = first.next();
+            assertArrayEquals(frame.bytes(), second.next().bytes());
+            assertEquals(0x81, frame.bytes()[0] & 0xFF, "a final text frame");
+            assertEquals(126, frame.bytes()[1], "unmasked, its length in 16 bits");
+            assertEquals(s.get("/since?id=" + published.id()).body(), "[" + new String(frame.payload(), StandardCharsets.UTF_8) + "]");
+        }
     }
 
     @ParameterizedTest

@@ -22,6 +22,6 @@ interface StreamSink {
     /** Writes what the connection takes now; true when nothing is left, else the stream is told when it drains. */
     boolean flush() throws IOException;
 
-    /** Drops every frame: the stream ended. */
+    /** Drops every frame not begun: the stream ended (the rest of one partly written may stay, to end the framing cleanly). */
     void clear();
 }

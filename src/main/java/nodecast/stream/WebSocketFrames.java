@@ -6,14 +6,24 @@ import nodecast.fanout.Encoding;
 import nodecast.log.Json;
 
 /**
- * What nodecast sends over a WebSocket, one text frame each, as UTF-8 payloads ready for any
- * number of sockets: a message as its JSON object (exactly as long-poll sends it), and each
- * control as a JSON object whose {@code "event"} names it.
+ * What nodecast sends over a WebSocket, as whole RFC 6455 frames ready for any number of
+ * sockets: a message as a text frame of its JSON object (exactly as long-poll sends it), each
+ * control as a text frame of a JSON object whose {@code "event"} names it, and the control frames
+ * (ping, pong, close) a socket needs. A server's frames are never masked, and nodecast never
+ * splits one, so each is header and payload in one read-only buffer, encoded once.
  */
 final class WebSocketFrames implements StreamFrames {
     static final WebSocketFrames WEB_SOCKET = new WebSocketFrames();
 
-    private static final Encoding MESSAGE = message -> payload(Json.write(message));
+    static final int TEXT = 0x1;
+    static final int CLOSE = 0x8;
+    static final int PING = 0x9;
+    static final int PONG = 0xA;
+    /** The final-fragment bit of a frame's first byte. */
+    static final int FIN = 0x80;
+
+    private static final Encoding MESSAGE = message -> text(Json.write(message));
+    private static final ByteBuffer EMPTY_PING = frame(PING, new byte[0]);
 
     private WebSocketFrames() {
     }
@@ -25,26 +35,58 @@ final class WebSocketFrames implements StreamFrames {
 
     @Override
     public ByteBuffer hello(String log, long next) {
-        return payload(Json.write(new Hello("hello", log, next)));
+        return text(Json.write(new Hello("hello", log, next)));
     }
 
     @Override
     public ByteBuffer gap(long from, long next) {
-        return payload(Json.write(new Gap("gap", from, next)));
+        return text(Json.write(new Gap("gap", from, next)));
     }
 
     @Override
     public ByteBuffer clear(long next) {
-        return payload(Json.write(new Clear("clear", next)));
+        return text(Json.write(new Clear("clear", next)));
     }
 
     @Override
     public ByteBuffer reset(String log) {
-        return payload(Json.write(new Reset("reset", log)));
+        return text(Json.write(new Reset("reset", log)));
     }
 
-    private static ByteBuffer payload(String json) {
-        return ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+    /** The keepalive: an empty ping, which a client must answer with a pong. */
+    static ByteBuffer ping() {
+        return EMPTY_PING.duplicate();
+    }
+
+    /** The answer to a client's ping: a pong with the ping's payload. */
+    static ByteBuffer pong(byte[] payload) {
+        return frame(PONG, payload);
+    }
+
+    /** A close frame: {@code code}, then {@code reason} (short: a control frame's payload is at most 125 bytes). */
+    static ByteBuffer close(int code, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        return frame(CLOSE, ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text).array());
+    }
+
+    private static ByteBuffer text(String json) {
+        return frame(TEXT, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One unmasked, final frame: the payload's length in 7, 16 or 64 bits, as short as it fits. */
+    private static ByteBuffer frame(int opcode, byte[] payload) {
+        int length = payload.length;
+        int lengthBytes = length < 126 ? 0 : length <= 0xFFFF ? 2 : 8;
+        ByteBuffer frame = ByteBuffer.allocate(2 + lengthBytes + length);
+        frame.put((byte) (FIN | opcode));
+        if (lengthBytes == 0) {
+            frame.put((byte) length);
+        } else if (lengthBytes == 2) {
+            frame.put((byte) 126).putShort((short) length);
+        } else {
+            frame.put((byte) 127).putLong(length);
+        }
+        return frame.put(payload).flip().asReadOnlyBuffer();
     }
 
     private record Hello(String event, String log, long next) {

@@ -2,11 +2,7 @@ package nodecast.stream;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
-import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -21,19 +17,14 @@ import nodecast.http.ViewerLimit;
 import nodecast.metrics.Metrics;
 
 /**
- * {@code GET /ws}: the channel over a WebSocket (RFC 6455, Undertow's own), from {@code ?id=N} or
- * {@code ?last=K} on; see {@link WebSocketStream}. Everything that can be refused is refused
- * before the upgrade, with a status and a reason: a bad channel or start (400), a page of another
- * site (403: browsers send any site's cookies with a WebSocket, and Undertow only echoes the
- * Origin), too many viewers (503) and a request that is no upgrade at all (426).
+ * {@code GET /ws}: the channel over a WebSocket (RFC 6455, spoken by nodecast itself), from
+ * {@code ?id=N} or {@code ?last=K} on; see {@link WebSocketStream}. Everything that can be refused
+ * is refused before the upgrade, with a status and a reason: a page of another site (403:
+ * browsers send any site's cookies with a WebSocket), a bad channel or start (400), too many
+ * viewers (503), a request that is no upgrade at all (426), and then what {@link
+ * WebSocketHandshake} checks.
  */
 public final class WebSocketHandler implements HttpHandler {
-    private static final AttachmentKey<Upgrade> UPGRADE = AttachmentKey.create(Upgrade.class);
-
-    /** What the checks found, carried across the upgrade. */
-    private record Upgrade(Broadcaster broadcaster, MessageQuery query) {
-    }
-
     private final Channels channels;
     private final ViewerLimit limit;
     private final Metrics metrics;
@@ -41,7 +32,6 @@ public final class WebSocketHandler implements HttpHandler {
     private final long maxQueuedBytes;
     /** The one other origin whose pages may open a socket ({@code --cors-origin}), or null. */
     private final String otherOrigin;
-    private final HttpHandler handshake = new WebSocketProtocolHandshakeHandler(this::connected, WebSocketHandler::notAnUpgrade);
 
     public WebSocketHandler(Channels channels, ViewerLimit limit, Metrics metrics, Duration keepalive, long maxQueuedBytes,
             String otherOrigin) {
@@ -54,7 +44,7 @@ public final class WebSocketHandler implements HttpHandler {
     }
 
     @Override
-    public void handleRequest(HttpServerExchange exchange) throws Exception {
+    public void handleRequest(HttpServerExchange exchange) {
         String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
         if (origin != null && !isOwnOrigin(exchange, origin) && !origin.equals(otherOrigin)) {
             Replies.error(exchange, 403, "a WebSocket may be opened only by this site's pages"
@@ -67,13 +57,13 @@ public final class WebSocketHandler implements HttpHandler {
             return;
         }
         if (!asksForWebSocket(exchange)) {
-            // Undertow's handshake goes by the Sec-WebSocket headers alone, and then throws (a 500) on a request
-            // without Upgrade, as one comes through a proxy that drops hop-by-hop headers.
-            notAnUpgrade(exchange);
+            // Also what comes through a proxy that drops hop-by-hop headers: the Sec-WebSocket headers without Upgrade.
+            exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
+            Replies.error(exchange, 426, "this endpoint speaks WebSocket only: send Connection: Upgrade and Upgrade: websocket");
             return;
         }
-        exchange.putAttachment(UPGRADE, new Upgrade(broadcaster, query));
-        handshake.handleRequest(exchange);
+        WebSocketHandshake.answer(exchange, (connection, upgraded) ->
+                WebSocketStream.open(connection, broadcaster, query, metrics, keepalive, maxQueuedBytes));
     }
 
     private static boolean asksForWebSocket(HttpServerExchange exchange) {
@@ -100,15 +90,5 @@ public final class WebSocketHandler implements HttpHandler {
         } catch (URISyntaxException e) {
             return false;
         }
-    }
-
-    private void connected(WebSocketHttpExchange exchange, WebSocketChannel channel) {
-        Upgrade upgrade = exchange.getAttachment(UPGRADE);
-        WebSocketStream.open(channel, upgrade.broadcaster(), upgrade.query(), metrics, keepalive, maxQueuedBytes);
-    }
-
-    private static void notAnUpgrade(HttpServerExchange exchange) {
-        exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
-        Replies.error(exchange, 426, "this endpoint speaks WebSocket only: send Connection: Upgrade and Upgrade: websocket");
     }
 }

@@ -1,0 +1,66 @@
+package nodecast.stream;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.HttpUpgradeListener;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import nodecast.http.Replies;
+
+/**
+ * The opening handshake of RFC 6455 (section 4.2), on a request already known to ask for a
+ * WebSocket: version 13 and a well-formed key, answered {@code 101} with the key's accept
+ * value. No extension (permessage-deflate would cost every socket its own compression of each
+ * message) and no subprotocol are agreed.
+ */
+final class WebSocketHandshake {
+    private static final String VERSION = "13";
+    /** What RFC 6455 appends to the client's key before hashing it. */
+    private static final String KEY_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final int KEY_BYTES = 16;
+
+    private WebSocketHandshake() {
+    }
+
+    /** Switches {@code exchange} to a WebSocket handed to {@code connected}, or refuses it with a status and a reason. */
+    static void answer(HttpServerExchange exchange, HttpUpgradeListener connected) {
+        HeaderMap request = exchange.getRequestHeaders();
+        if (!VERSION.equals(request.getFirst(Headers.SEC_WEB_SOCKET_VERSION))) {
+            exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, VERSION);
+            Replies.error(exchange, 426, "this server speaks WebSocket version 13 only: send Sec-WebSocket-Version: 13");
+            return;
+        }
+        String key = request.getFirst(Headers.SEC_WEB_SOCKET_KEY);
+        if (!isKey(key)) {
+            Replies.error(exchange, 400, "Sec-WebSocket-Key must be 16 bytes in base64");
+            return;
+        }
+        exchange.getResponseHeaders()
+                .put(Headers.UPGRADE, "websocket")
+                .put(Headers.SEC_WEB_SOCKET_ACCEPT, accept(key));
+        // Sets 101 and Connection: Upgrade; the connection goes to the listener, on its IO thread, once the answer is written.
+        exchange.upgradeChannel(connected);
+        exchange.endExchange();
+    }
+
+    private static boolean isKey(String key) {
+        try {
+            return key != null && Base64.getDecoder().decode(key.trim()).length == KEY_BYTES;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The Sec-WebSocket-Accept value that proves the server read {@code key}: base64 of SHA-1 of the key and the GUID. */
+    private static String accept(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key.trim() + KEY_GUID).getBytes(StandardCharsets.ISO_8859_1));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-1", e);
+        }
+    }
+}

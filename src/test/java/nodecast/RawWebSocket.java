@@ -1,0 +1,140 @@
+package nodecast;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A WebSocket spoken byte by byte over a plain socket, for what the JDK's client will not do: a
+ * handshake with any headers, frames that break the protocol, and the server's frames exactly
+ * as they came on the wire.
+ */
+final class RawWebSocket implements AutoCloseable {
+    /** RFC 6455's example key. */
+    static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+    static final int TEXT = 0x1;
+    static final int CLOSE = 0x8;
+    static final int PING = 0x9;
+    static final int PONG = 0xA;
+
+    private final Socket socket;
+    private final DataInputStream in;
+    /** The handshake's answer: its status, its headers (names in lower case), and the body of a refusal. */
+    final int status;
+    final Map<String, String> headers = new LinkedHashMap<>();
+    final String body;
+
+    /** One frame as the server sent it: the whole of it, and its opcode and payload. */
+    record Frame(byte[] bytes, int opcode, byte[] payload) {
+        int closeCode() {
+            return (payload[0] & 0xFF) << 8 | payload[1] & 0xFF;
+        }
+    }
+
+    private RawWebSocket(TestServer server, String path, String version, String key) throws IOException {
+        socket = new Socket("127.0.0.1", server.port());
+        socket.setSoTimeout((int) WebSocketClient.PATIENCE.toMillis());
+        in = new DataInputStream(socket.getInputStream());
+        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + version + "\r\n\r\n";
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        String[] head = readHead().split("\r\n");
+        status = Integer.parseInt(head[0].split(" ")[1]);
+        for (int i = 1; i < head.length; i++) {
+            int colon = head[i].indexOf(':');
+            headers.putIfAbsent(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), head[i].substring(colon + 1).trim());
+        }
+        int length = status == 101 ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    /** A handshake naming {@code version} and {@code key}. */
+    static RawWebSocket open(TestServer server, String path, String version, String key) {
+        try {
+            return new RawWebSocket(server, path, version, key);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A handshake as RFC 6455's example makes it. */
+    static RawWebSocket open(TestServer server, String path) {
+        return open(server, path, "13", KEY);
+    }
+
+    /** Sends one whole frame, masked or not as a client's must be. */
+    void send(int opcode, byte[] payload, boolean masked) throws IOException {
+        socket.getOutputStream().write(frame(opcode, payload, masked));
+    }
+
+    /** Sends one masked frame a byte at a time, each in a TCP segment of its own, so the server reads it in pieces. */
+    void trickle(int opcode, byte[] payload) throws IOException, InterruptedException {
+        socket.setTcpNoDelay(true);
+        for (byte b : frame(opcode, payload, true)) {
+            socket.getOutputStream().write(b);
+            Thread.sleep(5);
+        }
+    }
+
+    private static byte[] frame(int opcode, byte[] payload, boolean masked) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x80 | opcode);
+        frame.write((masked ? 0x80 : 0) | payload.length); // short payloads only: 7-bit length
+        byte[] mask = {0x12, 0x34, 0x56, 0x78};
+        if (masked) {
+            frame.writeBytes(mask);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(masked ? payload[i] ^ mask[i % 4] : payload[i]);
+        }
+        return frame.toByteArray();
+    }
+
+    /** The server's next frame, which must not be masked. */
+    Frame next() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int first = in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        bytes.write(first);
+        bytes.write(second);
+        if ((second & 0x80) != 0) {
+            throw new IOException("a server's frame is masked");
+        }
+        long length = second & 0x7F;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+            bytes.write(ByteBuffer.allocate(2).putShort((short) length).array());
+        } else if (length == 127) {
+            length = in.readLong();
+            bytes.write(ByteBuffer.allocate(8).putLong(length).array());
+        }
+        byte[] payload = in.readNBytes((int) length);
+        bytes.write(payload);
+        return new Frame(bytes.toByteArray(), first & 0x0F, payload);
+    }
+
+    /** Whether the server closed the connection: the next read finds its end. */
+    boolean ended() throws IOException {
+        return in.read() == -1;
+    }
+
+    private String readHead() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            head.write(in.readUnsignedByte());
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
