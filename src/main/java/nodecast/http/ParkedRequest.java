@@ -3,6 +3,7 @@ package nodecast.http;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import nodecast.fanout.Batch;
 import nodecast.fanout.Broadcaster;
@@ -53,6 +54,11 @@ final class ParkedRequest implements Waiter {
         cancelTimer = timer.schedule(exchange.getIoThread(), timeout, this::timedOut);
         disconnectWatch = DisconnectWatch.start(exchange, this::disconnected);
         broadcaster.await(query.start(), this);
+    }
+
+    @Override
+    public Executor thread() {
+        return exchange.getIoThread();
     }
 
     @Override

@@ -2,6 +2,7 @@ package nodecast.http;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import nodecast.fanout.Batch;
 import nodecast.fanout.Broadcaster;
@@ -29,6 +30,11 @@ final class SinceRequest implements Waiter {
         SinceRequest request = new SinceRequest(exchange, query, metrics);
         // Dispatching keeps the exchange open after the handler returns, in case the answer needs a log read.
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> broadcaster.since(query.start(), request));
+    }
+
+    @Override
+    public Executor thread() {
+        return exchange.getIoThread();
     }
 
     @Override
