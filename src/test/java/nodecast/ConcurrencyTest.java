@@ -32,6 +32,7 @@ import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import nodecast.http.Replies;
 import nodecast.log.Message;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -127,6 +128,53 @@ class ConcurrencyTest {
                 assertEquals(List.of(), viewer.emptyAnswers(), who + " got [] in " + viewer.requests() + " requests: with a "
                         + LONG_WAIT.toSeconds() + " s timeout, only a lost wake-up or a replaced log answers []");
                 assertEquals(1, viewer.logs().size(), who + ": the log was replaced while nothing was lost");
+            }
+            awaitTrue(() -> s.server.broadcaster().parkedCount() == 0, Duration.ofSeconds(2),
+                    () -> s.server.broadcaster().parkedCount() + " waiters still parked after every viewer loop ended");
+        } finally {
+            viewerThreads.shutdownNow();
+            publisherThreads.shutdownNow();
+        }
+    }
+
+    /**
+     * Viewers whose waits time out every few milliseconds on the server's own timers, while
+     * publishers append: a timeout racing a message costs a viewer nothing (it asks again and gets
+     * it), none gets a message twice, and no wait stays parked once they are done.
+     */
+    @Test
+    void waits_timing_out_as_messages_arrive_lose_nothing_duplicate_nothing_and_leave_nothing_parked() throws Exception {
+        TestServer s = start(Store.MEMORY, Duration.ofMillis(3));
+        int viewers = 100;
+        int publishers = 4;
+        int perPublisher = 25;
+        int total = publishers * perPublisher;
+        ExecutorService viewerThreads = Executors.newFixedThreadPool(viewers);
+        ExecutorService publisherThreads = Executors.newFixedThreadPool(publishers);
+        try {
+            List<Future<ViewerLoop>> viewerLoops = new ArrayList<>();
+            for (int v = 0; v < viewers; v++) {
+                int number = v;
+                viewerLoops.add(viewerThreads.submit(() -> follow(s, number, total)));
+            }
+            List<Future<?>> publisherLoops = new ArrayList<>();
+            for (int p = 0; p < publishers; p++) {
+                publisherLoops.add(publisherThreads.submit(() -> {
+                    for (int i = 0; i < perPublisher; i++) {
+                        Thread.sleep(ThreadLocalRandom.current().nextInt(0, 10));
+                        s.publish("message " + i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> loop : publisherLoops) {
+                loop.get(30, TimeUnit.SECONDS);
+            }
+            List<Long> expected = LongStream.range(0, total).boxed().toList();
+            for (Future<ViewerLoop> loop : viewerLoops) {
+                ViewerLoop viewer = loop.get(30, TimeUnit.SECONDS);
+                assertEquals(null, viewer.problem(), "viewer " + viewer.number());
+                assertEquals(expected, viewer.received().stream().map(Message::id).toList(), "viewer " + viewer.number() + "'s ids");
             }
             awaitTrue(() -> s.server.broadcaster().parkedCount() == 0, Duration.ofSeconds(2),
                     () -> s.server.broadcaster().parkedCount() + " waiters still parked after every viewer loop ended");
