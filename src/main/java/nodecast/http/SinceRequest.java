@@ -40,14 +40,14 @@ final class SinceRequest implements Waiter {
     @Override
     public void deliver(Batch batch) {
         if (answered.compareAndSet(false, true)) {
-            MessagesReply.onIoThread(exchange, () -> MessagesReply.send(exchange, query, batch, metrics));
+            MessagesReply.onIoThread(exchange.getIoThread(), () -> MessagesReply.send(exchange, query, batch, metrics));
         }
     }
 
     @Override
     public void fail(String reason) {
         if (answered.compareAndSet(false, true)) {
-            MessagesReply.onIoThread(exchange, () -> Replies.error(exchange, 503, reason));
+            MessagesReply.onIoThread(exchange.getIoThread(), () -> Replies.error(exchange, 503, reason));
         }
     }
 
