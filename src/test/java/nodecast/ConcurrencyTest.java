@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,29 +75,11 @@ class ConcurrencyTest {
         ExecutorService viewerThreads = Executors.newFixedThreadPool(viewers);
         ExecutorService publisherThreads = Executors.newFixedThreadPool(publishers);
         try {
-            List<Future<ViewerLoop>> viewerLoops = new ArrayList<>();
-            for (int v = 0; v < viewers; v++) {
-                int number = v;
-                viewerLoops.add(viewerThreads.submit(() -> follow(s, number, total)));
-            }
+            List<Future<ViewerLoop>> viewerLoops = startViewers(s, viewerThreads, viewers, total);
             awaitTrue(() -> s.server.broadcaster().parkedCount() == viewers, Duration.ofSeconds(10),
                     () -> "only " + s.server.broadcaster().parkedCount() + " of " + viewers + " viewers parked");
 
-            ConcurrentLinkedQueue<Message> published = new ConcurrentLinkedQueue<>();
-            List<Future<?>> publisherLoops = new ArrayList<>();
-            for (int p = 0; p < publishers; p++) {
-                int number = p;
-                publisherLoops.add(publisherThreads.submit(() -> {
-                    for (int i = 0; i < perPublisher; i++) {
-                        Thread.sleep(ThreadLocalRandom.current().nextInt(0, 10));
-                        published.add(s.publish("publisher " + number + " message " + i + " ✓"));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> loop : publisherLoops) {
-                loop.get(30, TimeUnit.SECONDS);
-            }
+            Collection<Message> published = publish(s, publisherThreads, publishers, perPublisher);
             long publishedAt = System.nanoTime();
             List<Message> expected = published.stream().sorted(Comparator.comparingLong(Message::id)).toList();
             assertEquals(LongStream.range(0, total).boxed().toList(), expected.stream().map(Message::id).toList(),
@@ -152,24 +135,8 @@ class ConcurrencyTest {
         ExecutorService viewerThreads = Executors.newFixedThreadPool(viewers);
         ExecutorService publisherThreads = Executors.newFixedThreadPool(publishers);
         try {
-            List<Future<ViewerLoop>> viewerLoops = new ArrayList<>();
-            for (int v = 0; v < viewers; v++) {
-                int number = v;
-                viewerLoops.add(viewerThreads.submit(() -> follow(s, number, total)));
-            }
-            List<Future<?>> publisherLoops = new ArrayList<>();
-            for (int p = 0; p < publishers; p++) {
-                publisherLoops.add(publisherThreads.submit(() -> {
-                    for (int i = 0; i < perPublisher; i++) {
-                        Thread.sleep(ThreadLocalRandom.current().nextInt(0, 10));
-                        s.publish("message " + i);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> loop : publisherLoops) {
-                loop.get(30, TimeUnit.SECONDS);
-            }
+            List<Future<ViewerLoop>> viewerLoops = startViewers(s, viewerThreads, viewers, total);
+            publish(s, publisherThreads, publishers, perPublisher);
             List<Long> expected = LongStream.range(0, total).boxed().toList();
             for (Future<ViewerLoop> loop : viewerLoops) {
                 ViewerLoop viewer = loop.get(30, TimeUnit.SECONDS);
@@ -182,6 +149,36 @@ class ConcurrencyTest {
             viewerThreads.shutdownNow();
             publisherThreads.shutdownNow();
         }
+    }
+
+    /** Starts {@code viewers} loops of {@link #follow}, each on a thread of its own. */
+    private List<Future<ViewerLoop>> startViewers(TestServer s, ExecutorService threads, int viewers, int total) {
+        List<Future<ViewerLoop>> loops = new ArrayList<>();
+        for (int v = 0; v < viewers; v++) {
+            int number = v;
+            loops.add(threads.submit(() -> follow(s, number, total)));
+        }
+        return loops;
+    }
+
+    /** Publishes {@code perPublisher} messages from each of {@code publishers} threads at once, a few milliseconds apart; returns them. */
+    private static Collection<Message> publish(TestServer s, ExecutorService threads, int publishers, int perPublisher) throws Exception {
+        ConcurrentLinkedQueue<Message> published = new ConcurrentLinkedQueue<>();
+        List<Future<?>> publisherLoops = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            int number = p;
+            publisherLoops.add(threads.submit(() -> {
+                for (int i = 0; i < perPublisher; i++) {
+                    Thread.sleep(ThreadLocalRandom.current().nextInt(0, 10));
+                    published.add(s.publish("publisher " + number + " message " + i + " ✓"));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> loop : publisherLoops) {
+            loop.get(30, TimeUnit.SECONDS);
+        }
+        return published;
     }
 
     /**
