@@ -22,6 +22,7 @@ import nodecast.fanout.Channels;
 import nodecast.http.ChannelRouter;
 import nodecast.http.Cors;
 import nodecast.http.HealthHandler;
+import nodecast.http.IoThreadTimers;
 import nodecast.http.MethodFilter;
 import nodecast.http.Replies;
 import nodecast.http.SecurityHeaders;
@@ -149,7 +150,7 @@ final class NodecastServer implements AutoCloseable {
     }
 
     static NodecastServer start(Config config, Clock clock) {
-        return start(config, clock, WaitTimer.IO_THREADS);
+        return start(config, clock, new IoThreadTimers());
     }
 
     /** {@code waitTimer}: what fires the timeouts of parked requests (tests fire them at will). */

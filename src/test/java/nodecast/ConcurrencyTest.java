@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import nodecast.http.Replies;
 import nodecast.log.Message;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -73,29 +75,11 @@ class ConcurrencyTest {
         ExecutorService viewerThreads = Executors.newFixedThreadPool(viewers);
         ExecutorService publisherThreads = Executors.newFixedThreadPool(publishers);
         try {
-            List<Future<ViewerLoop>> viewerLoops = new ArrayList<>();
-            for (int v = 0; v < viewers; v++) {
-                int number = v;
-                viewerLoops.add(viewerThreads.submit(() -> follow(s, number, total)));
-            }
+            List<Future<ViewerLoop>> viewerLoops = startViewers(s, viewerThreads, viewers, total);
             awaitTrue(() -> s.server.broadcaster().parkedCount() == viewers, Duration.ofSeconds(10),
                     () -> "only " + s.server.broadcaster().parkedCount() + " of " + viewers + " viewers parked");
 
-            ConcurrentLinkedQueue<Message> published = new ConcurrentLinkedQueue<>();
-            List<Future<?>> publisherLoops = new ArrayList<>();
-            for (int p = 0; p < publishers; p++) {
-                int number = p;
-                publisherLoops.add(publisherThreads.submit(() -> {
-                    for (int i = 0; i < perPublisher; i++) {
-                        Thread.sleep(ThreadLocalRandom.current().nextInt(0, 10));
-                        published.add(s.publish("publisher " + number + " message " + i + " ✓"));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> loop : publisherLoops) {
-                loop.get(30, TimeUnit.SECONDS);
-            }
+            Collection<Message> published = publish(s, publisherThreads, publishers, perPublisher);
             long publishedAt = System.nanoTime();
             List<Message> expected = published.stream().sorted(Comparator.comparingLong(Message::id)).toList();
             assertEquals(LongStream.range(0, total).boxed().toList(), expected.stream().map(Message::id).toList(),
@@ -134,6 +118,67 @@ class ConcurrencyTest {
             viewerThreads.shutdownNow();
             publisherThreads.shutdownNow();
         }
+    }
+
+    /**
+     * Viewers whose waits time out every few milliseconds on the server's own timers, while
+     * publishers append: a timeout racing a message costs a viewer nothing (it asks again and gets
+     * it), none gets a message twice, and no wait stays parked once they are done.
+     */
+    @Test
+    void waits_timing_out_as_messages_arrive_lose_nothing_duplicate_nothing_and_leave_nothing_parked() throws Exception {
+        TestServer s = start(Store.MEMORY, Duration.ofMillis(3));
+        int viewers = 100;
+        int publishers = 4;
+        int perPublisher = 25;
+        int total = publishers * perPublisher;
+        ExecutorService viewerThreads = Executors.newFixedThreadPool(viewers);
+        ExecutorService publisherThreads = Executors.newFixedThreadPool(publishers);
+        try {
+            List<Future<ViewerLoop>> viewerLoops = startViewers(s, viewerThreads, viewers, total);
+            publish(s, publisherThreads, publishers, perPublisher);
+            List<Long> expected = LongStream.range(0, total).boxed().toList();
+            for (Future<ViewerLoop> loop : viewerLoops) {
+                ViewerLoop viewer = loop.get(30, TimeUnit.SECONDS);
+                assertEquals(null, viewer.problem(), "viewer " + viewer.number());
+                assertEquals(expected, viewer.received().stream().map(Message::id).toList(), "viewer " + viewer.number() + "'s ids");
+            }
+            awaitTrue(() -> s.server.broadcaster().parkedCount() == 0, Duration.ofSeconds(2),
+                    () -> s.server.broadcaster().parkedCount() + " waiters still parked after every viewer loop ended");
+        } finally {
+            viewerThreads.shutdownNow();
+            publisherThreads.shutdownNow();
+        }
+    }
+
+    /** Starts {@code viewers} loops of {@link #follow}, each on a thread of its own. */
+    private List<Future<ViewerLoop>> startViewers(TestServer s, ExecutorService threads, int viewers, int total) {
+        List<Future<ViewerLoop>> loops = new ArrayList<>();
+        for (int v = 0; v < viewers; v++) {
+            int number = v;
+            loops.add(threads.submit(() -> follow(s, number, total)));
+        }
+        return loops;
+    }
+
+    /** Publishes {@code perPublisher} messages from each of {@code publishers} threads at once, a few milliseconds apart; returns them. */
+    private static Collection<Message> publish(TestServer s, ExecutorService threads, int publishers, int perPublisher) throws Exception {
+        ConcurrentLinkedQueue<Message> published = new ConcurrentLinkedQueue<>();
+        List<Future<?>> publisherLoops = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            int number = p;
+            publisherLoops.add(threads.submit(() -> {
+                for (int i = 0; i < perPublisher; i++) {
+                    Thread.sleep(ThreadLocalRandom.current().nextInt(0, 10));
+                    published.add(s.publish("publisher " + number + " message " + i + " ✓"));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> loop : publisherLoops) {
+            loop.get(30, TimeUnit.SECONDS);
+        }
+        return published;
     }
 
     /**

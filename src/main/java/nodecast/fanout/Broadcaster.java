@@ -2,6 +2,7 @@ package nodecast.fanout;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import nodecast.log.LogSlice;
 import nodecast.log.LogUnavailableException;
@@ -41,7 +43,9 @@ import nodecast.metrics.Metrics;
  * <p>Streams ({@link Follower}s) take the same care: a stream pulls what it lacks from the tail
  * under the lock that appends, and the pull that finds nothing makes it live in the same step,
  * so each message is either in what it pulled or pushed to it afterwards, never both or neither.
- * Pushes, like wake-ups, run outside the lock, in the order the log feeds the broadcaster.
+ * Pushes, like wake-ups, run outside the lock, in the order the log feeds the broadcaster, as one
+ * task per thread per event ({@link Hops}): the waiters and followers of one IO thread are all
+ * served by that thread's one task.
  */
 public final class Broadcaster implements MessageLog.Listener {
     private final MessageLog log;
@@ -247,14 +251,16 @@ public final class Broadcaster implements MessageLog.Listener {
 
     /** For shutdown: answers every parked waiter now (empty), ends every stream, and serves none from here on. */
     public void releaseAll() {
-        List<Runnable> wakeUps;
+        List<Wake> wakeUps;
         Follower[] ending;
         synchronized (lock) {
             closing = true;
             wakeUps = takeAll();
             ending = followers.removeAll();
         }
-        wakeUps.forEach(Runnable::run);
+        Hops hops = new Hops();
+        wake(wakeUps, hops);
+        hops.send();
         for (Follower follower : ending) {
             follower.end();
         }
@@ -296,8 +302,8 @@ public final class Broadcaster implements MessageLog.Listener {
     @Override
     public void onAppended(Message message) {
         long started = System.nanoTime();
-        List<Runnable> wakeUps;
-        Follower[] live;
+        List<Wake> wakeUps;
+        Followers.Group[] live;
         String appendedTo;
         synchronized (lock) {
             if (tail.size() == tail.capacity() && tail.capacity() < log.capacity()) {
@@ -310,17 +316,20 @@ public final class Broadcaster implements MessageLog.Listener {
             appendedTo = logId;
         }
         if (!wakeUps.isEmpty() || live.length > 0) {
-            wakeUps.forEach(Runnable::run);
-            for (Follower follower : live) {
-                follower.onMessage(appendedTo, message);
+            Hops hops = new Hops();
+            wake(wakeUps, hops);
+            Consumer<Follower> push = follower -> follower.onMessage(appendedTo, message);
+            for (Followers.Group group : live) {
+                hops.call(group.thread(), group.followers(), push);
             }
+            hops.send();
             metrics.fannedOut(System.nanoTime() - started);
         }
     }
 
     @Override
     public void onCleared(long nextId) {
-        List<Runnable> wakeUps;
+        List<Wake> wakeUps;
         Follower[] told;
         String cleared;
         synchronized (lock) {
@@ -334,15 +343,15 @@ public final class Broadcaster implements MessageLog.Listener {
             told = tail.start() > firstKept ? followers.all() : Followers.NONE;
             cleared = logId;
         }
-        wakeUps.forEach(Runnable::run);
-        for (Follower follower : told) {
-            follower.onCleared(cleared, nextId);
-        }
+        Hops hops = new Hops();
+        wake(wakeUps, hops);
+        hops.call(told, follower -> follower.onCleared(cleared, nextId));
+        hops.send();
     }
 
     @Override
     public void onSynced(LogSlice newest) {
-        List<Runnable> wakeUps;
+        List<Wake> wakeUps;
         Follower[] resyncing;
         synchronized (lock) {
             boolean newLog = logId != null && !logId.equals(newest.logId());
@@ -361,10 +370,10 @@ public final class Broadcaster implements MessageLog.Listener {
             // only, and a new log starts it again from 0: every stream pulls afresh.
             resyncing = followers.demoteAll();
         }
-        wakeUps.forEach(Runnable::run);
-        for (Follower follower : resyncing) {
-            follower.onResync();
-        }
+        Hops hops = new Hops();
+        wake(wakeUps, hops);
+        hops.call(resyncing, Follower::onResync);
+        hops.send();
     }
 
     /**
@@ -394,37 +403,55 @@ public final class Broadcaster implements MessageLog.Listener {
         countParked();
     }
 
-    /** Unparks every waiter the tail can now answer; returns the answers, to run outside the lock. */
-    private List<Runnable> takeReady() {
+    /**
+     * Waiters unparked together, all asking from {@code from}: answered with {@code answer}, or
+     * (null) from the log, outside the lock.
+     */
+    private record Wake(long from, Unencoded answer, Collection<Waiter> waiters) {
+    }
+
+    /** Unparks every waiter the tail can now answer; returns the answers, to give outside the lock. */
+    private List<Wake> takeReady() {
         SortedMap<Long, Set<Waiter>> ready = parkedById.headMap(tail.end());
-        List<Runnable> wakeUps = new ArrayList<>(ready.size());
+        if (ready.isEmpty()) {
+            return List.of();
+        }
+        List<Wake> wakeUps = new ArrayList<>(ready.size());
         for (Map.Entry<Long, Set<Waiter>> bucket : ready.entrySet()) {
             long from = bucket.getKey();
             Set<Waiter> waiters = bucket.getValue();
             waiters.forEach(parkedAt::remove);
-            if (isInMemory(from)) {
-                Unencoded batch = batch(from);
-                wakeUps.add(() -> {
-                    Batch shared = batch.encode();
-                    waiters.forEach(w -> w.deliver(shared));
-                });
-            } else {
-                // More arrived at once than the tail holds (a long outage, a small tail): the log has the rest.
-                wakeUps.add(() -> waiters.forEach(w -> readLog(from, w, true)));
-            }
+            // More may have arrived at once than the tail holds (a long outage, a small tail): the log has the rest.
+            wakeUps.add(new Wake(from, isInMemory(from) ? batch(from) : null, waiters));
         }
         ready.clear();
         countParked();
         return wakeUps;
     }
 
-    private List<Runnable> takeAll() {
+    private List<Wake> takeAll() {
+        if (parkedAt.isEmpty()) {
+            return List.of();
+        }
         List<Waiter> waiters = new ArrayList<>(parkedAt.keySet());
         parkedAt.clear();
         parkedById.clear();
         countParked();
-        Batch batch = empty;
-        return List.of(() -> waiters.forEach(w -> w.deliver(batch)));
+        return List.of(new Wake(tail.end(), new Unencoded(logId, List.of()), waiters));
+    }
+
+    /** Answers the waiters unparked: each answer encoded once, and handed to each waiter's thread in {@code hops}. */
+    private void wake(List<Wake> wakeUps, Hops hops) {
+        for (Wake wake : wakeUps) {
+            if (wake.answer() == null) {
+                wake.waiters().forEach(waiter -> readLog(wake.from(), waiter, true));
+            } else {
+                Batch shared = wake.answer().encode();
+                for (Waiter waiter : wake.waiters()) {
+                    hops.deliver(waiter, shared);
+                }
+            }
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package nodecast.fanout;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import nodecast.log.Message;
 
 /**
@@ -8,26 +9,32 @@ import nodecast.log.Message;
  * many streams send it: live, and to every viewer that starts at the newest ({@code last=K}).
  * A slot is chosen by id and holds the message it was made from, compared by identity: an id
  * that comes round again in a new log, with another text, is encoded anew.
+ *
+ * <p>Read without a lock: every IO thread asks for each live message once per stream it serves.
+ * Two threads that find a slot stale at once both encode it, and either encoding serves.
  */
 final class EncodingMemo {
     /** More than {@code last=} may ask for, so a viewer starting at the newest finds them all. */
     private static final int SLOTS = 1_024;
 
+    private record Encoded(Message message, ByteBuffer bytes) {
+    }
+
     private final Encoding encoding;
-    private final Message[] messages = new Message[SLOTS];
-    private final ByteBuffer[] encoded = new ByteBuffer[SLOTS];
+    private final AtomicReferenceArray<Encoded> slots = new AtomicReferenceArray<>(SLOTS);
 
     EncodingMemo(Encoding encoding) {
         this.encoding = encoding;
     }
 
     /** A view of its own (own position) on the shared encoding of {@code message}. */
-    synchronized ByteBuffer of(Message message) {
+    ByteBuffer of(Message message) {
         int slot = (int) (message.id() % SLOTS);
-        if (messages[slot] != message) {
-            encoded[slot] = encoding.encode(message);
-            messages[slot] = message;
+        Encoded held = slots.get(slot);
+        if (held == null || held.message() != message) {
+            held = new Encoded(message, encoding.encode(message));
+            slots.set(slot, held);
         }
-        return encoded[slot].duplicate();
+        return held.bytes().duplicate();
     }
 }

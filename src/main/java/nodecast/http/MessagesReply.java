@@ -3,6 +3,7 @@ package nodecast.http;
 import io.undertow.server.HttpServerExchange;
 import nodecast.fanout.Batch;
 import nodecast.metrics.Metrics;
+import org.xnio.XnioIoThread;
 
 /** The answer to {@code /wait} and {@code /since}: the messages, unless they belong to another log than the one the client follows. */
 final class MessagesReply {
@@ -23,12 +24,12 @@ final class MessagesReply {
         }
     }
 
-    /** Runs {@code task} on the exchange's IO thread: now if this is it, else next. Every answer is written there. */
-    static void onIoThread(HttpServerExchange exchange, Runnable task) {
-        if (exchange.getIoThread() == Thread.currentThread()) {
+    /** Runs {@code task} on {@code ioThread}, the exchange's: now if this is it, else next. Every answer is written there. */
+    static void onIoThread(XnioIoThread ioThread, Runnable task) {
+        if (ioThread == Thread.currentThread()) {
             task.run();
         } else {
-            exchange.getIoThread().execute(task);
+            ioThread.execute(task);
         }
     }
 }

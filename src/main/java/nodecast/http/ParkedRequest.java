@@ -3,12 +3,14 @@ package nodecast.http;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import nodecast.fanout.Batch;
 import nodecast.fanout.Broadcaster;
 import nodecast.fanout.Waiter;
 import nodecast.metrics.Metrics;
 import org.xnio.IoUtils;
+import org.xnio.XnioIoThread;
 
 /**
  * A {@code /wait} request held open without a thread until a message, the timeout or the
@@ -27,6 +29,11 @@ import org.xnio.IoUtils;
  */
 final class ParkedRequest implements Waiter {
     private final HttpServerExchange exchange;
+    /**
+     * The exchange's, read once while its objects are in the cache: a message wakes thousands of
+     * requests, and asking each exchange again costs a chain of cache misses per request.
+     */
+    private final XnioIoThread ioThread;
     private final Broadcaster broadcaster;
     private final MessageQuery query;
     private final Metrics metrics;
@@ -37,6 +44,7 @@ final class ParkedRequest implements Waiter {
 
     private ParkedRequest(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics) {
         this.exchange = exchange;
+        this.ioThread = exchange.getIoThread();
         this.broadcaster = broadcaster;
         this.query = query;
         this.metrics = metrics;
@@ -50,15 +58,20 @@ final class ParkedRequest implements Waiter {
     }
 
     private void start(WaitTimer timer, Duration timeout) {
-        cancelTimer = timer.schedule(exchange.getIoThread(), timeout, this::timedOut);
+        cancelTimer = timer.schedule(ioThread, timeout, this::timedOut);
         disconnectWatch = DisconnectWatch.start(exchange, this::disconnected);
         broadcaster.await(query.start(), this);
     }
 
     @Override
+    public Executor thread() {
+        return ioThread;
+    }
+
+    @Override
     public void deliver(Batch batch) {
         if (finished.compareAndSet(false, true)) {
-            MessagesReply.onIoThread(exchange, () -> {
+            MessagesReply.onIoThread(ioThread, () -> {
                 tearDown();
                 if (broadcaster.isClosing()) {
                     exchange.setPersistent(false); // so the client's next poll opens a connection to another instance
@@ -71,7 +84,7 @@ final class ParkedRequest implements Waiter {
     @Override
     public void fail(String reason) {
         if (finished.compareAndSet(false, true)) {
-            MessagesReply.onIoThread(exchange, () -> {
+            MessagesReply.onIoThread(ioThread, () -> {
                 tearDown();
                 Replies.error(exchange, 503, reason);
             });

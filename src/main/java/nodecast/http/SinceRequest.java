@@ -2,6 +2,7 @@ package nodecast.http;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import nodecast.fanout.Batch;
 import nodecast.fanout.Broadcaster;
@@ -32,16 +33,21 @@ final class SinceRequest implements Waiter {
     }
 
     @Override
+    public Executor thread() {
+        return exchange.getIoThread();
+    }
+
+    @Override
     public void deliver(Batch batch) {
         if (answered.compareAndSet(false, true)) {
-            MessagesReply.onIoThread(exchange, () -> MessagesReply.send(exchange, query, batch, metrics));
+            MessagesReply.onIoThread(exchange.getIoThread(), () -> MessagesReply.send(exchange, query, batch, metrics));
         }
     }
 
     @Override
     public void fail(String reason) {
         if (answered.compareAndSet(false, true)) {
-            MessagesReply.onIoThread(exchange, () -> Replies.error(exchange, 503, reason));
+            MessagesReply.onIoThread(exchange.getIoThread(), () -> Replies.error(exchange, 503, reason));
         }
     }
 

@@ -1,16 +1,13 @@
 package nodecast.http;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.xnio.XnioIoThread;
 
 /**
- * Fires a parked request's timeout on its connection's IO thread. In production that is the IO
- * thread's own timer; a test can fire timeouts when it chooses instead of sleeping through them.
+ * Fires a parked request's timeout on its connection's IO thread. In production that is
+ * {@link IoThreadTimers}; a test can fire timeouts when it chooses instead of sleeping through them.
  */
 public interface WaitTimer {
     /** Runs {@code timeout} on {@code ioThread} after {@code delay}; returns what cancels it, to be run on that thread. */
     Runnable schedule(XnioIoThread ioThread, Duration delay, Runnable timeout);
-
-    WaitTimer IO_THREADS = (ioThread, delay, timeout) -> ioThread.executeAfter(timeout, delay.toNanos(), TimeUnit.NANOSECONDS)::remove;
 }

@@ -2,6 +2,7 @@ package nodecast.stream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 import nodecast.fanout.Broadcaster;
 import nodecast.fanout.Catchup;
 import nodecast.fanout.Follower;
@@ -29,10 +30,10 @@ import org.xnio.XnioIoThread;
  *   any state --sink full (slow) | client gone | write failed | shutdown--&gt; ENDED
  * </pre>
  *
- * Every change of state happens on the connection's IO thread. The broadcaster's calls hop there
- * in the order the log made them; pulls are made there and what they find is queued in the same
- * task, so a message pushed after a pull made the stream live is handled after what that pull
- * found. A push the stream does not need (it is not live any more, or has the id already from a
+ * Every change of state happens on the connection's IO thread. The broadcaster calls the stream
+ * there, in the order the log made the changes (one task per IO thread per change, for all the
+ * streams of that thread); pulls are made there and what they find is queued in the same task, so
+ * a message pushed after a pull made the stream live is handled after what that pull found. A push the stream does not need (it is not live any more, or has the id already from a
  * later pull, or belongs to a log it has left) is dropped. ENDED is final: the follower is
  * removed from the broadcaster, the sink dropped and the transport closes the connection (its
  * timers and watches with it); the client resumes from its last id.
@@ -121,39 +122,37 @@ abstract class ChannelStream implements Follower {
     }
 
     @Override
+    public Executor thread() {
+        return ioThread;
+    }
+
+    @Override
     public void onMessage(String logId, Message message) {
-        // Encoded here, on the thread that pushes it to every stream: the first encodes, the others share it.
-        ByteBuffer frame = broadcaster.encoded(message, frames.message());
-        ioThread.execute(() -> {
-            if (state != State.LIVE || !logId.equals(log) || message.id() < next) {
-                return;
-            }
-            if (queued(frame)) {
-                next = message.id() + 1;
-                metrics.streamed(1);
-                flush();
-            }
-        });
+        if (state != State.LIVE || !logId.equals(log) || message.id() < next) {
+            return;
+        }
+        // The first stream to send it encodes it; the others share those bytes.
+        if (queued(broadcaster.encoded(message, frames.message()))) {
+            next = message.id() + 1;
+            metrics.streamed(1);
+            flush();
+        }
     }
 
     @Override
     public void onCleared(String logId, long nextId) {
-        ioThread.execute(() -> {
-            if (state != State.ENDED && logId.equals(log) && queued(frames.clear(nextId))) {
-                next = Math.max(next, nextId);
-                flush();
-            }
-        });
+        if (state != State.ENDED && logId.equals(log) && queued(frames.clear(nextId))) {
+            next = Math.max(next, nextId);
+            flush();
+        }
     }
 
     @Override
     public void onResync() {
-        ioThread.execute(() -> {
-            if (state != State.ENDED) {
-                state = State.CATCHING_UP;
-                catchUp();
-            }
-        });
+        if (state != State.ENDED) {
+            state = State.CATCHING_UP;
+            catchUp();
+        }
     }
 
     @Override

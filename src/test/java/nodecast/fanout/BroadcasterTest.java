@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,6 +49,12 @@ class BroadcasterTest {
         final CompletableFuture<Batch> answer = new CompletableFuture<>();
         final AtomicInteger calls = new AtomicInteger();
         private final AtomicBoolean finished = new AtomicBoolean();
+
+        /** Answered on the thread that wakes it, as if every waiter shared that thread. */
+        @Override
+        public Executor thread() {
+            return Runnable::run;
+        }
 
         @Override
         public void deliver(Batch batch) {
