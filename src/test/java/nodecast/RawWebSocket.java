@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,12 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    private RawWebSocket(TestServer server, String path, String version, String key) throws IOException {
-        socket = new Socket("127.0.0.1", server.port());
+    private RawWebSocket(TestServer server, String path, String version, String key, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer); // before connecting, so the window it offers stays small
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
         socket.setSoTimeout((int) WebSocketClient.PATIENCE.toMillis());
         in = new DataInputStream(socket.getInputStream());
         String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -57,8 +62,12 @@ final class RawWebSocket implements AutoCloseable {
 
     /** A handshake naming {@code version} and {@code key}. */
     static RawWebSocket open(TestServer server, String path, String version, String key) {
+        return open(server, path, version, key, 0);
+    }
+
+    private static RawWebSocket open(TestServer server, String path, String version, String key, int receiveBuffer) {
         try {
-            return new RawWebSocket(server, path, version, key);
+            return new RawWebSocket(server, path, version, key, receiveBuffer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -67,6 +76,16 @@ final class RawWebSocket implements AutoCloseable {
     /** A handshake as RFC 6455's example makes it. */
     static RawWebSocket open(TestServer server, String path) {
         return open(server, path, "13", KEY);
+    }
+
+    /** A handshake as RFC 6455's example makes it, from a socket that offers a window of about {@code receiveBuffer} bytes. */
+    static RawWebSocket withWindow(TestServer server, String path, int receiveBuffer) {
+        return open(server, path, "13", KEY, receiveBuffer);
+    }
+
+    /** Sends bytes as they are: frames made by {@link #frame}, any number at once. */
+    void sendRaw(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
     }
 
     /** Sends one whole frame, masked or not as a client's must be. */
@@ -83,10 +102,32 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** One whole masked frame, as a client sends it. */
+    static byte[] masked(int opcode, byte[] payload) {
+        return frame(opcode, payload, true);
+    }
+
     private static byte[] frame(int opcode, byte[] payload, boolean masked) {
+        return frame(0x80 | opcode, payload.length, payload, masked);
+    }
+
+    /**
+     * One frame: {@code first} its first byte (FIN, RSV bits, opcode), {@code length} the length its
+     * header says (in 7, 16 or 64 bits, as short as it fits), then {@code payload}, masked or not.
+     */
+    static byte[] frame(int first, long length, byte[] payload, boolean masked) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | opcode);
-        frame.write((masked ? 0x80 : 0) | payload.length); // short payloads only: 7-bit length
+        frame.write(first);
+        int maskBit = masked ? 0x80 : 0;
+        if (length < 126) {
+            frame.write(maskBit | (int) length);
+        } else if (length <= 0xFFFF) {
+            frame.write(maskBit | 126);
+            frame.writeBytes(ByteBuffer.allocate(2).putShort((short) length).array());
+        } else {
+            frame.write(maskBit | 127);
+            frame.writeBytes(ByteBuffer.allocate(8).putLong(length).array());
+        }
         byte[] mask = {0x12, 0x34, 0x56, 0x78};
         if (masked) {
             frame.writeBytes(mask);

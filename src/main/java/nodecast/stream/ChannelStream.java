@@ -85,7 +85,7 @@ abstract class ChannelStream implements Follower {
      * catching up is paced by the client, so it never counts as being slow.
      */
     private void catchUp() {
-        if (state != State.CATCHING_UP || sink.bytes() >= maxQueuedBytes / 2) {
+        if (state != State.CATCHING_UP || sink.held() >= maxQueuedBytes / 2) {
             return;
         }
         Catchup found = broadcaster.pull(this, greeted ? Start.at(next) : query.start(), log, PULL_LIMIT);
@@ -176,7 +176,7 @@ abstract class ChannelStream implements Follower {
         return false;
     }
 
-    /** The sink drained: the connection takes bytes again. */
+    /** The connection takes bytes again, or the transport queued a frame of its own: write what it takes. */
     final void writable() {
         if (flush() && state == State.CATCHING_UP) {
             catchUp();
@@ -212,6 +212,14 @@ abstract class ChannelStream implements Follower {
 
     final boolean ended() {
         return state == State.ENDED;
+    }
+
+    /** The connection is closed, however: the stream ends if it has not, and its sink holds nothing more. */
+    final void connectionClosed() {
+        end("client");
+        if (sink != null) {
+            sink.discard();
+        }
     }
 
     final void onIoThread(Runnable task) {

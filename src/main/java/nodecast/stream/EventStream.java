@@ -24,6 +24,7 @@ final class EventStream extends ChannelStream {
     private static final HttpString ACCEL_BUFFERING = new HttpString("X-Accel-Buffering");
 
     private final HttpServerExchange exchange;
+    private final Metrics metrics;
     private final long maxQueuedBytes;
     // Set on the IO thread when the stream starts.
     private DisconnectWatch disconnectWatch;
@@ -32,6 +33,7 @@ final class EventStream extends ChannelStream {
     private EventStream(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics, long maxQueuedBytes) {
         super(exchange.getIoThread(), broadcaster, query, SseFrames.SSE, metrics, maxQueuedBytes);
         this.exchange = exchange;
+        this.metrics = metrics;
         this.maxQueuedBytes = maxQueuedBytes;
     }
 
@@ -55,8 +57,8 @@ final class EventStream extends ChannelStream {
         keepalive = ioThread.executeAtInterval(() -> send(SseFrames.keepalive()), keepaliveEvery.toMillis(), TimeUnit.MILLISECONDS);
         disconnectWatch = DisconnectWatch.start(exchange, () -> end("client"));
         // However else the connection closes (idle timeout, a reset seen by Undertow), the stream ends with it.
-        exchange.getConnection().addCloseListener(connection -> onIoThread(() -> end("client")));
-        begin(new Outbound(channel, maxQueuedBytes));
+        exchange.getConnection().addCloseListener(connection -> onIoThread(this::connectionClosed));
+        begin(new Outbound(channel, maxQueuedBytes, metrics.streamQueues()));
     }
 
     @Override

@@ -37,7 +37,7 @@ final class WebSocketStream extends ChannelStream implements ClientFrames.Peer {
             Duration keepaliveEvery, long maxQueuedBytes) {
         super(connection.getIoThread(), broadcaster, query, WebSocketFrames.WEB_SOCKET, metrics, maxQueuedBytes);
         this.connection = connection;
-        this.outbound = new Outbound(connection.getSinkChannel(), maxQueuedBytes);
+        this.outbound = new Outbound(connection.getSinkChannel(), maxQueuedBytes, metrics.streamQueues());
         this.closing = new ClosingHandshake(connection, outbound);
         this.keepaliveNanos = keepaliveEvery.toNanos();
     }
@@ -50,7 +50,7 @@ final class WebSocketStream extends ChannelStream implements ClientFrames.Peer {
         ChannelListener<? super StreamConnection> undertows = connection.getCloseListener();
         connection.setCloseListener(closed -> {
             ChannelListeners.invokeChannelListener(closed, undertows);
-            stream.onIoThread(stream::connectionClosed);
+            stream.onIoThread(stream::closed);
         });
         connection.getSinkChannel().getWriteSetter().set(ready -> stream.writable());
         ClientFrames reader = new ClientFrames(stream);
@@ -76,8 +76,10 @@ final class WebSocketStream extends ChannelStream implements ClientFrames.Peer {
 
     @Override
     public void pinged(byte[] payload) {
-        // Within the bound, as every frame: a client that pings and never reads is a slow one.
-        send(WebSocketFrames.pong(payload));
+        if (!ended()) {
+            outbound.answerPing(WebSocketFrames.pong(payload));
+            writable();
+        }
     }
 
     @Override
@@ -99,8 +101,8 @@ final class WebSocketStream extends ChannelStream implements ClientFrames.Peer {
         IoUtils.safeClose(connection);
     }
 
-    private void connectionClosed() {
-        end("client");
+    private void closed() {
+        connectionClosed();
         closing.closed();
     }
 
