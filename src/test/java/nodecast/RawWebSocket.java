@@ -1,7 +1,9 @@
 package nodecast;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -11,13 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import nodecast.log.Message;
 
 /**
  * A WebSocket spoken byte by byte over a plain socket, for what the JDK's client will not do: a
  * handshake with any headers, frames that break the protocol, and the server's frames exactly
  * as they came on the wire.
  */
-final class RawWebSocket implements AutoCloseable {
+final class RawWebSocket implements RawViewer {
     /** RFC 6455's example key. */
     static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
     static final int TEXT = 0x1;
@@ -26,7 +29,10 @@ final class RawWebSocket implements AutoCloseable {
     static final int PONG = 0xA;
 
     private final Socket socket;
+    private final PacedInput paced;
     private final DataInputStream in;
+    /** The close code the server's close frame carried, -1 while none came. */
+    private int closeCode = -1;
     /** The handshake's answer: its status, its headers (names in lower case), and the body of a refusal. */
     final int status;
     final Map<String, String> headers = new LinkedHashMap<>();
@@ -46,7 +52,8 @@ final class RawWebSocket implements AutoCloseable {
         }
         socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
         socket.setSoTimeout((int) WebSocketClient.PATIENCE.toMillis());
-        in = new DataInputStream(socket.getInputStream());
+        paced = new PacedInput(socket.getInputStream());
+        in = new DataInputStream(new BufferedInputStream(paced));
         String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + version + "\r\n\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -161,6 +168,47 @@ final class RawWebSocket implements AutoCloseable {
         return new Frame(bytes.toByteArray(), first & 0x0F, payload);
     }
 
+    /**
+     * The next message (pings answered with a pong as a browser does; other events passed over);
+     * null at a close frame or the connection's end. Fails if no message comes within the patience.
+     */
+    @Override
+    public Message nextMessage() throws IOException {
+        long deadline = System.nanoTime() + WebSocketClient.PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame frame;
+            try {
+                frame = next();
+            } catch (EOFException e) {
+                return null;
+            }
+            if (frame.opcode() == CLOSE) {
+                closeCode = frame.payload().length >= 2 ? frame.closeCode() : 1005;
+                return null;
+            }
+            if (frame.opcode() == PING) {
+                send(PONG, frame.payload(), true);
+            } else if (frame.opcode() == TEXT && !text(frame).startsWith("{\"event\":")) {
+                return Message.fromJson(text(frame));
+            }
+        }
+        throw new IOException("no message in " + WebSocketClient.PATIENCE.toSeconds() + " s, only other frames");
+    }
+
+    static String text(Frame frame) {
+        return new String(frame.payload(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int endCode() {
+        return closeCode;
+    }
+
+    @Override
+    public void pace(long bytesPerSecond) {
+        paced.pace(bytesPerSecond);
+    }
+
     /** Whether the server closed the connection: the next read finds its end. */
     boolean ended() throws IOException {
         return in.read() == -1;
@@ -172,6 +220,11 @@ final class RawWebSocket implements AutoCloseable {
             head.write(in.readUnsignedByte());
         }
         return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Shuts down the sending side only: the client still reads. */
+    void halfClose() throws IOException {
+        socket.shutdownOutput();
     }
 
     @Override

@@ -5,20 +5,18 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import nodecast.fanout.Broadcaster;
 import nodecast.http.DisconnectWatch;
 import nodecast.http.MessageQuery;
 import nodecast.metrics.Metrics;
 import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
  * One Server-Sent Events stream ({@link ChannelStream} says what it sends): the response body,
  * written straight to the response channel through a bounded {@link Outbound}, a comment every
- * keepalive period, and the socket watched for the client leaving. Ending it cancels the timer,
- * stops the watch and closes the connection.
+ * quiet keepalive period, and the socket watched for the client leaving. Ending it stops the
+ * watch and closes the connection.
  */
 final class EventStream extends ChannelStream {
     private static final HttpString ACCEL_BUFFERING = new HttpString("X-Accel-Buffering");
@@ -28,10 +26,10 @@ final class EventStream extends ChannelStream {
     private final long maxQueuedBytes;
     // Set on the IO thread when the stream starts.
     private DisconnectWatch disconnectWatch;
-    private XnioExecutor.Key keepalive;
 
-    private EventStream(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics, long maxQueuedBytes) {
-        super(exchange.getIoThread(), broadcaster, query, SseFrames.SSE, metrics, maxQueuedBytes);
+    private EventStream(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics, long maxQueuedBytes,
+            Duration keepaliveEvery) {
+        super(exchange.getIoThread(), broadcaster, query, SseFrames.SSE, metrics, maxQueuedBytes, keepaliveEvery);
         this.exchange = exchange;
         this.metrics = metrics;
         this.maxQueuedBytes = maxQueuedBytes;
@@ -46,24 +44,27 @@ final class EventStream extends ChannelStream {
                 .put(Headers.CACHE_CONTROL, "no-store")
                 // nginx would otherwise buffer the stream and hold back every event.
                 .put(ACCEL_BUFFERING, "no");
-        EventStream stream = new EventStream(exchange, broadcaster, query, metrics, maxQueuedBytes);
+        EventStream stream = new EventStream(exchange, broadcaster, query, metrics, maxQueuedBytes, keepaliveEvery);
         // Dispatching keeps the exchange open after the handler returns; the task runs right after, on this thread.
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> stream.start(keepaliveEvery));
+        exchange.dispatch(SameThreadExecutor.INSTANCE, stream::start);
     }
 
-    private void start(Duration keepaliveEvery) {
+    private void start() {
         StreamSinkChannel channel = exchange.getResponseChannel();
         channel.getWriteSetter().set(ready -> writable());
-        keepalive = ioThread.executeAtInterval(() -> send(SseFrames.keepalive()), keepaliveEvery.toMillis(), TimeUnit.MILLISECONDS);
-        disconnectWatch = DisconnectWatch.start(exchange, () -> end("client"));
+        disconnectWatch = DisconnectWatch.start(exchange, () -> end(StreamEnd.CLIENT));
         // However else the connection closes (idle timeout, a reset seen by Undertow), the stream ends with it.
         exchange.getConnection().addCloseListener(connection -> onIoThread(this::connectionClosed));
         begin(new Outbound(channel, maxQueuedBytes, metrics.streamQueues()));
     }
 
     @Override
-    protected void close(String reason) {
-        keepalive.remove();
+    protected void keepalive() {
+        send(SseFrames.keepalive());
+    }
+
+    @Override
+    protected void close(StreamEnd reason) {
         disconnectWatch.stop();
         IoUtils.safeClose(exchange.getConnection());
     }

@@ -1,0 +1,19 @@
+package nodecast;
+
+import java.io.IOException;
+import nodecast.log.Message;
+
+/** A stream read from a plain socket, whichever the transport: what tests of slow, stalled and hostile readers ask of it. */
+interface RawViewer extends AutoCloseable {
+    /** The next message, past every other event (a WebSocket's pings answered, as a browser does); null once the stream has ended. */
+    Message nextMessage() throws IOException;
+
+    /** How the server ended the stream, once {@link #nextMessage} found its end: a WebSocket's close code, else -1. */
+    int endCode();
+
+    /** Reads no faster than {@code bytesPerSecond} from now on; 0: as fast as bytes come. */
+    void pace(long bytesPerSecond);
+
+    @Override
+    void close() throws IOException;
+}
