@@ -63,6 +63,7 @@ class StreamsTest {
             assertEquals(List.of("hello", "message", "message"), types(events));
             assertEquals(RedisLogTest.logOf(s), events.get(0).json().get("log").getAsString());
             assertEquals(0, events.get(0).json().get("next").getAsLong());
+            assertTrue(events.get(0).data().endsWith(",\"keepalive\":15}"), "the keepalive period in whole seconds: " + events.get(0).data());
             assertEquals("0", events.get(1).id());
             assertEquals("1", events.get(2).id());
             assertEquals(s.get("/since?id=0").body(), "[" + events.get(1).data() + "," + events.get(2).data() + "]",
@@ -472,12 +473,22 @@ class StreamsTest {
         }
     }
 
+    /** A named event with data, so that a page's EventSource sees it (it never sees a comment, nor an event without data). */
     @Test
-    void a_quiet_stream_gets_a_comment_every_keepalive_period() {
+    void a_quiet_stream_gets_a_keepalive_event_every_period_and_hello_says_the_period() throws Exception {
         TestServer s = servers.configured(Store.MEMORY, config -> config.keepalive(Duration.ofMillis(100)));
-        try (EventStreamClient stream = EventStreamClient.open(s, "/events")) {
-            stream.await(c -> c.comments() >= 3, "three keepalive comments");
-            assertEquals(List.of("hello"), types(stream.events()), "comments are not events");
+        try (EventStreamClient stream = EventStreamClient.open(s, "/events");
+                RawEventStream raw = RawEventStream.request(s, RawEventStream.get("/events"))) {
+            stream.await(c -> c.keepalives() >= 3, "three keepalive events");
+            assertEquals(List.of("hello"), types(stream.events()), "nothing else");
+            assertEquals(0.1, stream.events().get(0).json().get("keepalive").getAsDouble(), "hello says the period, in seconds");
+            assertEquals("hello", raw.next().type());
+            for (int i = 0; i < 3; i++) {
+                Event keepalive = raw.next();
+                assertEquals("keepalive", keepalive.type());
+                assertEquals("{}", keepalive.data());
+            }
+            assertEquals(0, raw.comments());
         }
     }
 }

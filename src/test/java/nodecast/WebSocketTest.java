@@ -48,6 +48,7 @@ class WebSocketTest {
             JsonObject hello = socket.frames().get(0);
             assertEquals(RedisLogTest.logOf(s), hello.get("log").getAsString());
             assertEquals(0, hello.get("next").getAsLong());
+            assertTrue(socket.texts().get(0).endsWith(",\"keepalive\":15}"), "the keepalive period in seconds: " + socket.texts().get(0));
             List<String> texts = socket.texts();
             assertEquals(s.get("/since?id=0").body(), "[" + texts.get(1) + "," + texts.get(2) + "]",
                     "each message is its JSON exactly as long-poll sends it");
@@ -306,6 +307,23 @@ class WebSocketTest {
             answering.awaitMessages(1);
             assertEquals(-1, answering.closeCode());
             assertEquals(1, s.server.channels().streamCount());
+        }
+    }
+
+    /** The text frame is for the page's script, which never sees pings; the ping, for the server to see the client answer. */
+    @Test
+    void a_quiet_socket_gets_a_keepalive_frame_and_a_ping_together_every_period_and_hello_says_the_period() throws Exception {
+        TestServer s = servers.configured(Store.MEMORY, config -> config.keepalive(Duration.ofMillis(250)));
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            RawWebSocket.Frame hello = socket.next();
+            assertTrue(RawWebSocket.text(hello).endsWith(",\"keepalive\":0.25}"), RawWebSocket.text(hello));
+            for (int i = 0; i < 3; i++) {
+                RawWebSocket.Frame keepalive = socket.next();
+                assertEquals("{\"event\":\"keepalive\"}", RawWebSocket.text(keepalive));
+                RawWebSocket.Frame ping = socket.next();
+                assertEquals(RawWebSocket.PING, ping.opcode());
+                socket.send(RawWebSocket.PONG, ping.payload(), true);
+            }
         }
     }
 

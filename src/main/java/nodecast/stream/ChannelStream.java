@@ -67,6 +67,8 @@ abstract class ChannelStream implements Follower {
     private final Metrics metrics;
     private final long maxQueuedBytes;
     private final Duration keepaliveEvery;
+    /** The keepalive period as hello tells it: whole seconds as such, else with their fraction. */
+    private final Number keepaliveSeconds;
 
     // Touched on the IO thread only.
     private State state = State.CATCHING_UP;
@@ -90,6 +92,8 @@ abstract class ChannelStream implements Follower {
         this.metrics = metrics;
         this.maxQueuedBytes = maxQueuedBytes;
         this.keepaliveEvery = keepaliveEvery;
+        long millis = keepaliveEvery.toMillis();
+        this.keepaliveSeconds = millis % 1_000 == 0 ? (Number) (millis / 1_000) : (Number) (millis / 1_000.0);
         this.log = query.log();
     }
 
@@ -100,8 +104,12 @@ abstract class ChannelStream implements Follower {
         catchUp();
     }
 
-    /** Nothing waits for the client: keep the connection alive (a frame {@link #send}s). Called every keepalive period. */
-    protected abstract void keepalive();
+    /** Nothing waits for the client, every keepalive period: sends the transport's keepalive, within the bound. */
+    protected void keepalive() {
+        if (queued(frames.keepalive())) {
+            flush();
+        }
+    }
 
     /** The connection took bytes since the last tick, besides the keepalive: the client is there, reading. */
     protected void reading() {
@@ -131,7 +139,7 @@ abstract class ChannelStream implements Follower {
     /** Queues what {@code found} holds, its messages as long as they fit; true if they all did. */
     private boolean take(Catchup found) {
         if (!greeted) {
-            sink.add(frames.hello(found.logId(), found.first()));
+            sink.add(frames.hello(found.logId(), found.first(), keepaliveSeconds));
             greeted = true;
         }
         if (log != null && !log.equals(found.logId())) {
@@ -226,13 +234,6 @@ abstract class ChannelStream implements Follower {
         }
         // Taken after the keepalive: what the kernel takes of the keepalive itself says nothing of the client.
         writtenAtTick = sink.written();
-    }
-
-    /** Sends a frame of the transport's own (a keepalive), within the bound. */
-    final void send(ByteBuffer frame) {
-        if (state != State.ENDED && queued(frame)) {
-            flush();
-        }
     }
 
     /** Queues a frame within the bound; a client too slow for that is disconnected, and resumes from its last id. */

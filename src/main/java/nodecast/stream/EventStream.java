@@ -14,8 +14,8 @@ import org.xnio.channels.StreamSinkChannel;
 
 /**
  * One Server-Sent Events stream ({@link ChannelStream} says what it sends): the response body,
- * written straight to the response channel through a bounded {@link Outbound}, a comment every
- * quiet keepalive period, and the socket watched for the client leaving. Ending it stops the
+ * written straight to the response channel through a bounded {@link Outbound}, a keepalive
+ * event every quiet keepalive period, and the socket watched for the client leaving. Ending it stops the
  * watch and closes the connection.
  */
 final class EventStream extends ChannelStream {
@@ -56,11 +56,6 @@ final class EventStream extends ChannelStream {
         // However else the connection closes (idle timeout, a reset seen by Undertow), the stream ends with it.
         exchange.getConnection().addCloseListener(connection -> onIoThread(this::connectionClosed));
         begin(new Outbound(channel, maxQueuedBytes, metrics.streamQueues()));
-    }
-
-    @Override
-    protected void keepalive() {
-        send(SseFrames.keepalive());
     }
 
     @Override

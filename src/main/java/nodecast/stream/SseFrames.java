@@ -15,7 +15,11 @@ final class SseFrames implements StreamFrames {
      */
     private static final Encoding MESSAGE = message -> frame("id: " + message.id() + "\ndata: " + Json.write(message) + "\n\n");
 
-    private static final ByteBuffer KEEPALIVE = frame(": keepalive\n\n");
+    /**
+     * A named event, so a page's script can see it (a comment never reaches it), with data, since
+     * an EventSource drops an event without any; a plain EventSource ignores a name it was not told of.
+     */
+    private static final ByteBuffer KEEPALIVE = frame("event: keepalive\ndata: {}\n\n");
 
     private SseFrames() {
     }
@@ -25,13 +29,14 @@ final class SseFrames implements StreamFrames {
         return MESSAGE;
     }
 
-    static ByteBuffer keepalive() {
+    @Override
+    public ByteBuffer keepalive() {
         return KEEPALIVE.duplicate();
     }
 
     @Override
-    public ByteBuffer hello(String log, long next) {
-        return event("hello", new Hello(log, next));
+    public ByteBuffer hello(String log, long next, Number keepaliveSeconds) {
+        return event("hello", new Hello(log, next, keepaliveSeconds));
     }
 
     @Override
@@ -57,7 +62,7 @@ final class SseFrames implements StreamFrames {
         return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
     }
 
-    private record Hello(String log, long next) {
+    private record Hello(String log, long next, Number keepalive) {
     }
 
     private record Gap(long from, long next) {

@@ -23,7 +23,11 @@ final class WebSocketFrames implements StreamFrames {
     static final int FIN = 0x80;
 
     private static final Encoding MESSAGE = message -> text(Json.write(message));
-    private static final ByteBuffer EMPTY_PING = frame(PING, new byte[0]);
+    /**
+     * A text frame a page's script sees (it never sees pings) and an empty ping, which the client
+     * must answer, in one buffer: one write for both.
+     */
+    private static final ByteBuffer KEEPALIVE = concat(text(Json.write(new Keepalive("keepalive"))), frame(PING, new byte[0]));
 
     private WebSocketFrames() {
     }
@@ -34,8 +38,8 @@ final class WebSocketFrames implements StreamFrames {
     }
 
     @Override
-    public ByteBuffer hello(String log, long next) {
-        return text(Json.write(new Hello("hello", log, next)));
+    public ByteBuffer hello(String log, long next, Number keepaliveSeconds) {
+        return text(Json.write(new Hello("hello", log, next, keepaliveSeconds)));
     }
 
     @Override
@@ -53,9 +57,9 @@ final class WebSocketFrames implements StreamFrames {
         return text(Json.write(new Reset("reset", log)));
     }
 
-    /** The keepalive: an empty ping, which a client must answer with a pong. */
-    static ByteBuffer ping() {
-        return EMPTY_PING.duplicate();
+    @Override
+    public ByteBuffer keepalive() {
+        return KEEPALIVE.duplicate();
     }
 
     /** The answer to a client's ping: a pong with the ping's payload. */
@@ -89,7 +93,14 @@ final class WebSocketFrames implements StreamFrames {
         return frame.put(payload).flip().asReadOnlyBuffer();
     }
 
-    private record Hello(String event, String log, long next) {
+    private static ByteBuffer concat(ByteBuffer first, ByteBuffer second) {
+        return ByteBuffer.allocate(first.remaining() + second.remaining()).put(first).put(second).flip().asReadOnlyBuffer();
+    }
+
+    private record Keepalive(String event) {
+    }
+
+    private record Hello(String event, String log, long next, Number keepalive) {
     }
 
     private record Gap(String event, long from, long next) {

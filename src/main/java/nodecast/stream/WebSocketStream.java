@@ -13,8 +13,8 @@ import org.xnio.StreamConnection;
 /**
  * One WebSocket stream ({@link ChannelStream} says what it sends) on a connection nodecast speaks
  * RFC 6455 on itself: its {@link WebSocketFrames} written through a bounded {@link Outbound}, as
- * Server-Sent Events are, the client's frames read by {@link ClientFrames}, a ping every quiet
- * keepalive period, and the socket let go when the client answered neither of the last two (a
+ * Server-Sent Events are, the client's frames read by {@link ClientFrames}, a keepalive frame
+ * and a ping every quiet keepalive period, and the socket let go when the client answered neither of the last two (a
  * client that takes the bytes queued for it is there, pinged or not). Ending the stream closes
  * the socket with a code that says why ({@link ClosingHandshake}, {@link StreamEnd}): 1008 for a
  * client too slow to keep up or that answered no ping, 1001 on shutdown, the client's own code
@@ -56,14 +56,14 @@ final class WebSocketStream extends ChannelStream implements ClientFrames.Peer {
         stream.begin(stream.outbound);
     }
 
-    /** Pings the client, or gives up on it if it answered neither of the last two pings. */
+    /** Pings the client (with a keepalive frame its page sees), or gives up on it if it answered neither of the last two pings. */
     @Override
     protected void keepalive() {
         if (unansweredPings >= 2) {
             end(StreamEnd.UNANSWERED);
         } else {
             unansweredPings++;
-            send(WebSocketFrames.ping());
+            super.keepalive();
         }
     }
 
