@@ -80,9 +80,17 @@ final class RawEventStream implements RawViewer {
 
     /** The next event dispatched, as an EventSource dispatches them (an event with no data is not); null once the stream has ended. */
     Event next() throws IOException {
+        return next(System.nanoTime() + EventStreamClient.PATIENCE.toNanos());
+    }
+
+    /** The same, failing past {@code deadline} (System.nanoTime) whatever else comes meanwhile (comments every period). */
+    private Event next(long deadline) throws IOException {
         String type = null;
         StringBuilder data = null;
         while (true) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no event in time; " + comments + " comments meanwhile");
+            }
             String line = lineOrEnd(body);
             if (line == null) {
                 return null;
@@ -113,12 +121,9 @@ final class RawEventStream implements RawViewer {
     @Override
     public Message nextMessage() throws IOException {
         long deadline = System.nanoTime() + EventStreamClient.PATIENCE.toNanos();
-        for (Event event = next(); event != null; event = next()) {
+        for (Event event = next(deadline); event != null; event = next(deadline)) {
             if (event.type().equals("message")) {
                 return event.message();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("no message in " + EventStreamClient.PATIENCE.toSeconds() + " s; the last event: " + event);
             }
         }
         return null;

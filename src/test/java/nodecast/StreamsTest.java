@@ -64,14 +64,16 @@ class StreamsTest {
             assertEquals(RedisLogTest.logOf(s), events.get(0).json().get("log").getAsString());
             assertEquals(0, events.get(0).json().get("next").getAsLong());
             assertTrue(events.get(0).data().endsWith(",\"keepalive\":15}"), "the keepalive period in whole seconds: " + events.get(0).data());
-            assertEquals("0", events.get(1).id());
-            assertEquals("1", events.get(2).id());
+            String log = RedisLogTest.logOf(s);
+            assertEquals(log + "-0", events.get(0).id(), "where to resume: the log, and the next id");
+            assertEquals(log + "-1", events.get(1).id());
+            assertEquals(log + "-2", events.get(2).id());
             assertEquals(s.get("/since?id=0").body(), "[" + events.get(1).data() + "," + events.get(2).data() + "]",
                     "each message's data is its JSON exactly as long-poll sends it");
 
             Message live = s.publish("two");
             assertEquals(live, stream.awaitMessages(3).get(2));
-            assertEquals("2", stream.events().get(3).id());
+            assertEquals(log + "-3", stream.events().get(3).id());
         }
     }
 
@@ -95,20 +97,28 @@ class StreamsTest {
         }
     }
 
+    /** As this server sends it, log and next id, or as servers before it sent it, the last message's id alone (in the log &log= names). */
     @ParameterizedTest
     @EnumSource(Store.class)
-    void last_event_id_resumes_after_that_id_and_wins_over_id_and_last(Store store) {
+    void last_event_id_resumes_where_it_says_in_either_form_and_wins_over_id_last_and_log(Store store) {
         TestServer s = start(store);
         for (int i = 0; i < 4; i++) {
             s.publish("m" + i);
         }
+        String log = RedisLogTest.logOf(s);
         try (EventStreamClient overId = EventStreamClient.open(s, "/events?id=0", "Last-Event-ID", "1");
                 EventStreamClient overLast = EventStreamClient.open(s, "/events?last=0", "Last-Event-ID", "2");
-                EventStreamClient fromQuery = EventStreamClient.open(s, "/events?id=3")) {
+                EventStreamClient fromQuery = EventStreamClient.open(s, "/events?id=3");
+                EventStreamClient withLog = EventStreamClient.open(s, "/events?last=0&log=gone", "Last-Event-ID", log + "-2");
+                EventStreamClient oldWithLog = EventStreamClient.open(s, "/events?id=0&log=" + log, "Last-Event-ID", "2")) {
             assertEquals(List.of(2L, 3L), ids(overId.awaitMessages(2)));
             assertEquals(2, overId.events().get(0).json().get("next").getAsLong());
             assertEquals(List.of(3L), ids(overLast.awaitMessages(1)));
             assertEquals(List.of(3L), ids(fromQuery.awaitMessages(1)));
+            assertEquals(List.of("hello", "message", "message"), types(withLog.awaitEvents(3)), "its own log: no reset");
+            assertEquals(List.of(2L, 3L), ids(withLog.messages()));
+            assertEquals(List.of("hello", "message"), types(oldWithLog.awaitEvents(2)));
+            assertEquals(List.of(3L), ids(oldWithLog.messages()));
         }
     }
 
@@ -137,10 +147,10 @@ class StreamsTest {
                 "/events?log=a&log=b", "log is given more than once",
                 "/c/a%2Fb/events", "a channel name is 1 to 64 characters of A-Z a-z 0-9 . _ ~ -, and not . or ..");
         refusals.forEach((path, reason) -> assertRefused(s.send(HttpRequest.newBuilder(s.uri(path)).header("Accept", "application/json")), 400, reason));
-        assertRefused(s.send(HttpRequest.newBuilder(s.uri("/events")).header("Accept", "application/json").header("Last-Event-ID", "abc")),
-                400, "Last-Event-ID must be a whole number from 0 to 9007199254740991");
-        assertRefused(s.send(HttpRequest.newBuilder(s.uri("/events?id=0")).header("Accept", "application/json").header("Last-Event-ID", "-3")),
-                400, "Last-Event-ID must not be negative");
+        for (String bad : List.of("abc", "-3", "a-log-", "a-log-x", "a-log-9007199254740992", "-")) {
+            assertRefused(s.send(HttpRequest.newBuilder(s.uri("/events?id=0")).header("Accept", "application/json").header("Last-Event-ID", bad)),
+                    400, "Last-Event-ID must be <log>-<next id>, as this server sends it in id:, or a message id from 0 to 9007199254740991");
+        }
         assertRefused(s.send(HttpRequest.newBuilder(s.uri("/events")).header("Accept", "application/json")
                 .header("Last-Event-ID", "1").header("Last-Event-ID", "2")), 400, "the Last-Event-ID header is given more than once");
         assertRefused(s.send(HttpRequest.newBuilder(s.uri("/events")).header("Accept", "application/json")
@@ -177,7 +187,7 @@ class StreamsTest {
             assertEquals(List.of("hello", "gap", "message"), types(events));
             assertEquals(1, events.get(1).json().get("from").getAsLong());
             assertEquals(5, events.get(1).json().get("next").getAsLong());
-            assertEquals("5", events.get(2).id());
+            assertEquals(RedisLogTest.logOf(s) + "-6", events.get(2).id());
         }
     }
 
@@ -405,15 +415,17 @@ class StreamsTest {
                 }
                 return sent;
             });
+            String lastId;
             try (EventStreamClient onA = EventStreamClient.open(a, "/events?id=0")) {
                 onA.awaitMessages(30);
                 a.close(); // while the publisher goes on
                 onA.awaitEnd();
                 received.addAll(onA.messages());
+                List<Event> seen = onA.events();
+                lastId = seen.get(seen.size() - 1).id(); // what an EventSource sends back
             } finally {
                 a.close();
             }
-            String lastId = Long.toString(received.get(received.size() - 1).id());
             try (EventStreamClient onB = EventStreamClient.open(b, "/events?id=0", "Last-Event-ID", lastId)) {
                 received.addAll(onB.awaitMessages(total - received.size()));
             }

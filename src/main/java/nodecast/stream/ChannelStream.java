@@ -147,12 +147,12 @@ abstract class ChannelStream implements Follower {
         }
         log = found.logId();
         if (found.first() > found.from()) {
-            sink.add(frames.gap(found.from(), found.first()));
+            sink.add(frames.gap(log, found.from(), found.first()));
         }
         next = found.first();
         int taken = 0;
         for (Message message : found.messages()) {
-            if (!sink.offer(broadcaster.encoded(message, frames.message()))) {
+            if (!sink.offer(broadcaster.encoded(log, message, frames.message()))) {
                 break;
             }
             next = message.id() + 1;
@@ -176,7 +176,7 @@ abstract class ChannelStream implements Follower {
             return;
         }
         // The first stream to send it encodes it; the others share those bytes.
-        if (queued(broadcaster.encoded(message, frames.message()))) {
+        if (queued(broadcaster.encoded(log, message, frames.message()))) {
             next = message.id() + 1;
             metrics.streamed(1);
             flush();
@@ -185,8 +185,9 @@ abstract class ChannelStream implements Follower {
 
     @Override
     public void onCleared(String logId, long nextId) {
-        if (state != State.ENDED && logId.equals(log) && queued(frames.clear(nextId))) {
-            next = Math.max(next, nextId);
+        long after = Math.max(next, nextId);
+        if (state != State.ENDED && logId.equals(log) && queued(frames.clear(log, nextId, after))) {
+            next = after;
             flush();
         }
     }

@@ -32,7 +32,7 @@ public final class EventsHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         Broadcaster broadcaster = Channel.broadcasterOrRefuse(exchange, channels);
-        MessageQuery query = broadcaster == null ? null : MessageQuery.forStreamOrRefuse(exchange);
+        MessageQuery query = broadcaster == null ? null : StreamQuery.readOrRefuse(exchange);
         if (query != null && !limit.refuses(exchange)) {
             EventStream.open(exchange, broadcaster, query, metrics, keepalive, maxQueuedBytes);
         }

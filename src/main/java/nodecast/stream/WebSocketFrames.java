@@ -22,7 +22,8 @@ final class WebSocketFrames implements StreamFrames {
     /** The final-fragment bit of a frame's first byte. */
     static final int FIN = 0x80;
 
-    private static final Encoding MESSAGE = message -> text(Json.write(message));
+    /** A client of a socket resumes with {@code ?id=} and {@code &log=}: a message needs no more than its JSON. */
+    private static final Encoding MESSAGE = (log, message) -> text(Json.write(message));
     /**
      * A text frame a page's script sees (it never sees pings) and an empty ping, which the client
      * must answer, in one buffer: one write for both.
@@ -43,12 +44,12 @@ final class WebSocketFrames implements StreamFrames {
     }
 
     @Override
-    public ByteBuffer gap(long from, long next) {
+    public ByteBuffer gap(String log, long from, long next) {
         return text(Json.write(new Gap("gap", from, next)));
     }
 
     @Override
-    public ByteBuffer clear(long next) {
+    public ByteBuffer clear(String log, long next, long resumeAt) {
         return text(Json.write(new Clear("clear", next)));
     }
 

@@ -52,7 +52,7 @@ public final class WebSocketHandler implements HttpHandler {
             return;
         }
         Broadcaster broadcaster = Channel.broadcasterOrRefuse(exchange, channels);
-        MessageQuery query = broadcaster == null ? null : MessageQuery.forStreamOrRefuse(exchange);
+        MessageQuery query = broadcaster == null ? null : StreamQuery.readOrRefuse(exchange);
         if (query == null || limit.refuses(exchange)) {
             return;
         }
