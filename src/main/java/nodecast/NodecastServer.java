@@ -85,7 +85,7 @@ final class NodecastServer implements AutoCloseable {
         channels = new Channels(store, worker, metrics, config.maxMessages(), BATCH_LIMIT, config.channelIdle(), System::nanoTime);
         metrics.watchParked(channels::parkedCount);
         metrics.watchStreams(channels::streamCount);
-        ViewerLimit viewerLimit = new ViewerLimit(channels, config.maxWaiters());
+        ViewerLimit viewerLimit = new ViewerLimit(channels, config.maxWaiters(), metrics);
 
         generatedKey = config.openPublishing() || config.publishKey() != null ? null : PublisherKey.generate();
         PublisherKey key = config.openPublishing() ? PublisherKey.open()

@@ -133,4 +133,25 @@ class EventSourceTest {
             browser.quit();
         }
     }
+
+    /** At capacity, a plain EventSource is told when to come back, and does, by itself, until there is room. */
+    @Test
+    void at_capacity_an_event_source_comes_back_by_itself_until_there_is_room(@TempDir Path profile) {
+        Chromium.require();
+        TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(1));
+        ChromeDriver browser = Chromium.start(profile);
+        try (WebSocketClient holder = WebSocketClient.open(s, "/ws")) {
+            holder.awaitFrames(1);
+            browser.get(s.uri("/message-form").toString());
+            listen(browser, "/events?last=0");
+            await(browser, b -> types(b).contains("busy"));
+            holder.close();
+            await(browser, b -> types(b).contains("hello"));
+            s.publish("once there was room");
+            await(browser, b -> !texts(b).isEmpty());
+            assertEquals(List.of("once there was room"), texts(browser));
+        } finally {
+            browser.quit();
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static nodecast.RedisLogTest.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
@@ -362,21 +363,58 @@ class StreamsTest {
         s.publish("news", "to no one"); // nothing is left to push to
     }
 
+    /**
+     * An EventSource stops for good at any answer but 200: at capacity it gets a 200 stream that
+     * says when to come back (retry:, which it obeys by itself, and a busy event for a page's
+     * script) and ends, its connection with it. It holds no viewer's place.
+     */
     @Test
-    void streams_count_against_max_waiters_with_parked_requests() {
+    void at_capacity_a_stream_is_told_when_to_come_back_and_ends_holding_no_place() throws Exception {
         TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(2));
         try (EventStreamClient first = EventStreamClient.open(s, "/events")) {
             first.awaitEvents(1);
             java.util.concurrent.CompletableFuture<HttpResponse<String>> parked = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> s.get("/c/other/wait?id=0"));
             awaitTrue(() -> s.server.channels().viewerCount() == 2, "the wait never parked");
-            HttpResponse<String> refused = s.send(HttpRequest.newBuilder(s.uri("/c/news/events")).header("Accept", "application/json"));
+            try (RawEventStream busy = RawEventStream.request(s, RawEventStream.get("/c/news/events?last=0"))) {
+                assertEquals(200, busy.status);
+                assertEquals("text/event-stream; charset=utf-8", busy.headers.get("content-type"));
+                assertEquals("close", busy.headers.get("connection"), "nothing is held once it is answered");
+                Event told = busy.next();
+                assertEquals("busy", told.type());
+                long retry = told.json().get("retry").getAsLong();
+                assertTrue(retry >= 1 && retry <= 5, told.data());
+                assertEquals(retry * 1_000, busy.retry(), "retry: in milliseconds, the same figure");
+                assertEquals("", busy.lastEventId(), "no id: the client keeps the one it had");
+                assertNull(busy.next(), "the answer ends there");
+            }
+            assertEquals(2, s.server.channels().viewerCount());
+            HttpResponse<String> refused = s.send(HttpRequest.newBuilder(s.uri("/wait?id=0")).header("Accept", "application/json"));
             assertRefused(refused, 503, "too many viewers are waiting on this server; try again shortly");
-            assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
-            assertEquals(503, s.get("/wait?id=0").statusCode(), "a wait counts the stream too");
+            int retryAfter = Integer.parseInt(refused.headers().firstValue("Retry-After").orElse("0"));
+            assertTrue(retryAfter >= 1 && retryAfter <= 5, "a wait counts the stream too; Retry-After: " + retryAfter);
+            assertEquals("nodecast_viewers_turned_away_total{transport=\"sse\"} 1.0", s.metric("nodecast_viewers_turned_away_total{transport=\"sse\"}"));
+            assertEquals("nodecast_viewers_turned_away_total{transport=\"poll\"} 1.0", s.metric("nodecast_viewers_turned_away_total{transport=\"poll\"}"));
             s.publish("for the stream");
             first.awaitMessages(1);
             assertEquals(200, parked.join().statusCode());
+        }
+    }
+
+    /** Thousands turned away in the same second must not all come back in the same second. */
+    @Test
+    void viewers_turned_away_are_told_to_come_back_after_1_to_5_seconds_spread_at_random() throws Exception {
+        TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(1));
+        try (EventStreamClient first = EventStreamClient.open(s, "/events")) {
+            first.awaitEvents(1);
+            java.util.Set<Long> told = new java.util.TreeSet<>();
+            for (int i = 0; i < 40; i++) {
+                try (RawEventStream busy = RawEventStream.request(s, RawEventStream.get("/events"))) {
+                    told.add(busy.next().json().get("retry").getAsLong());
+                }
+                told.add(Long.parseLong(s.get("/wait").headers().firstValue("Retry-After").orElseThrow()));
+            }
+            assertTrue(told.size() > 1 && told.stream().allMatch(retry -> retry >= 1 && retry <= 5), told.toString());
         }
     }
 

@@ -327,13 +327,29 @@ class WebSocketTest {
         }
     }
 
+    /** A browser's page learns nothing from a refused handshake: at capacity the socket opens, says when to come back, and closes 1013. */
     @Test
-    void sockets_count_against_max_waiters_with_streams_and_parked_requests() {
+    void at_capacity_a_socket_is_told_when_to_come_back_and_closed_with_1013_holding_no_place() throws Exception {
         TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(1));
         try (WebSocketClient first = WebSocketClient.open(s, "/ws")) {
             first.awaitFrames(1);
-            assertEquals(503, WebSocketClient.refused(s, "/c/news/ws", null).status());
+            try (RawWebSocket busy = RawWebSocket.open(s, "/c/news/ws")) {
+                assertEquals(101, busy.status);
+                String told = RawWebSocket.text(busy.next());
+                JsonObject json = com.google.gson.JsonParser.parseString(told).getAsJsonObject();
+                assertEquals("busy", json.get("event").getAsString());
+                int retry = json.get("retry").getAsInt();
+                assertTrue(retry >= 1 && retry <= 5, told);
+                RawWebSocket.Frame close = busy.next();
+                assertEquals(1013, close.closeCode(), "Try Again Later");
+                assertEquals("too many viewers here; try again in " + retry + " s", new String(close.payload(), 2, close.payload().length - 2,
+                        StandardCharsets.UTF_8));
+                assertTrue(busy.ended(), "the server closes its side after its close frame");
+            }
+            assertEquals(1, s.server.channels().viewerCount());
             assertEquals(503, s.get("/wait?id=0").statusCode());
+            assertEquals("nodecast_viewers_turned_away_total{transport=\"ws\"} 1.0", s.metric("nodecast_viewers_turned_away_total{transport=\"ws\"}"));
+            awaitTrue(() -> s.metric("nodecast_stream_queued_bytes ").endsWith(" 0.0"), "what the busy socket sent is still held");
         }
     }
 

@@ -92,6 +92,11 @@ public final class Metrics {
         registry.counter("nodecast.stream.disconnects", "reason", reason).increment();
     }
 
+    /** {@code transport}: poll, sse or ws. A viewer turned away at --max-waiters, told to come back later. */
+    public void turnedAway(String transport) {
+        registry.counter("nodecast.viewers.turned.away", "transport", transport).increment();
+    }
+
     public void timedOut() {
         timeouts.increment();
     }

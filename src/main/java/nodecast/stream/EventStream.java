@@ -38,15 +38,30 @@ final class EventStream extends ChannelStream {
     /** Answers {@code exchange} with a stream of {@code broadcaster}'s channel. Call from the handler, on the IO thread. */
     static void open(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics,
             Duration keepaliveEvery, long maxQueuedBytes) {
+        head(exchange);
+        EventStream stream = new EventStream(exchange, broadcaster, query, metrics, maxQueuedBytes, keepaliveEvery);
+        // Dispatching keeps the exchange open after the handler returns; the task runs right after, on this thread.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, stream::start);
+    }
+
+    /**
+     * Answers an EventSource turned away at capacity: 200, as anything else would stop it for good,
+     * with a stream that says when to come back ({@link SseFrames#busy}) and ends there. The
+     * connection closes with it: a viewer turned away holds nothing once answered.
+     */
+    static void busy(HttpServerExchange exchange, int retrySeconds) {
+        head(exchange);
+        exchange.setPersistent(false);
+        exchange.getResponseSender().send(SseFrames.busy(retrySeconds));
+    }
+
+    private static void head(HttpServerExchange exchange) {
         exchange.setStatusCode(200);
         exchange.getResponseHeaders()
                 .put(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .put(Headers.CACHE_CONTROL, "no-store")
                 // nginx would otherwise buffer the stream and hold back every event.
                 .put(ACCEL_BUFFERING, "no");
-        EventStream stream = new EventStream(exchange, broadcaster, query, metrics, maxQueuedBytes, keepaliveEvery);
-        // Dispatching keeps the exchange open after the handler returns; the task runs right after, on this thread.
-        exchange.dispatch(SameThreadExecutor.INSTANCE, stream::start);
     }
 
     private void start() {

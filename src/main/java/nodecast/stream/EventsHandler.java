@@ -8,6 +8,7 @@ import nodecast.fanout.Channels;
 import nodecast.http.Channel;
 import nodecast.http.MessageQuery;
 import nodecast.http.ViewerLimit;
+import nodecast.http.ViewerTransport;
 import nodecast.metrics.Metrics;
 
 /**
@@ -33,7 +34,13 @@ public final class EventsHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) {
         Broadcaster broadcaster = Channel.broadcasterOrRefuse(exchange, channels);
         MessageQuery query = broadcaster == null ? null : StreamQuery.readOrRefuse(exchange);
-        if (query != null && !limit.refuses(exchange)) {
+        if (query == null) {
+            return;
+        }
+        ViewerLimit.Busy busy = limit.admit(ViewerTransport.SSE);
+        if (busy != null) {
+            EventStream.busy(exchange, busy.retrySeconds());
+        } else {
             EventStream.open(exchange, broadcaster, query, metrics, keepalive, maxQueuedBytes);
         }
     }

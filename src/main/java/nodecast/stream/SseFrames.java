@@ -58,6 +58,15 @@ final class SseFrames implements StreamFrames {
         return event("reset", new EventId(log, 0), new Reset(log));
     }
 
+    /**
+     * The whole answer to an EventSource turned away at capacity: {@code retry:} makes it come
+     * back by itself after that many milliseconds, once the answer ends; the busy event says the
+     * same to a page's script. No id: the client keeps the one it had.
+     */
+    static ByteBuffer busy(int retrySeconds) {
+        return frame("retry: " + retrySeconds * 1_000 + "\nevent: busy\ndata: " + Json.write(new Busy(retrySeconds)) + "\n\n");
+    }
+
     private static ByteBuffer event(String name, EventId resumeAt, Object data) {
         return frame("event: " + name + "\nid: " + resumeAt + "\ndata: " + Json.write(data) + "\n\n");
     }
@@ -76,5 +85,8 @@ final class SseFrames implements StreamFrames {
     }
 
     private record Reset(String log) {
+    }
+
+    private record Busy(int retry) {
     }
 }

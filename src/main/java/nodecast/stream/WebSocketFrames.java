@@ -63,6 +63,11 @@ final class WebSocketFrames implements StreamFrames {
         return KEEPALIVE.duplicate();
     }
 
+    /** What a socket turned away at capacity is told before its close: when to come back, in seconds. */
+    static ByteBuffer busy(int retrySeconds) {
+        return text(Json.write(new Busy("busy", retrySeconds)));
+    }
+
     /** The answer to a client's ping: a pong with the ping's payload. */
     static ByteBuffer pong(byte[] payload) {
         return frame(PONG, payload);
@@ -111,5 +116,8 @@ final class WebSocketFrames implements StreamFrames {
     }
 
     private record Reset(String event, String log) {
+    }
+
+    private record Busy(String event, int retry) {
     }
 }

@@ -25,22 +25,26 @@ final class WebSocketHandshake {
     private WebSocketHandshake() {
     }
 
-    /** Switches {@code exchange} to a WebSocket handed to {@code connected}, or refuses it with a status and a reason. */
-    static void answer(HttpServerExchange exchange, HttpUpgradeListener connected) {
+    /** True after refusing {@code exchange} with a status and a reason: it is no opening handshake this server takes. */
+    static boolean refuses(HttpServerExchange exchange) {
         HeaderMap request = exchange.getRequestHeaders();
         if (!VERSION.equals(request.getFirst(Headers.SEC_WEB_SOCKET_VERSION))) {
             exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, VERSION);
             Replies.error(exchange, 426, "this server speaks WebSocket version 13 only: send Sec-WebSocket-Version: 13");
-            return;
+            return true;
         }
-        String key = request.getFirst(Headers.SEC_WEB_SOCKET_KEY);
-        if (!isKey(key)) {
+        if (!isKey(request.getFirst(Headers.SEC_WEB_SOCKET_KEY))) {
             Replies.error(exchange, 400, "Sec-WebSocket-Key must be 16 bytes in base64");
-            return;
+            return true;
         }
+        return false;
+    }
+
+    /** Switches {@code exchange}, a handshake {@link #refuses} took, to a WebSocket handed to {@code connected}. */
+    static void upgrade(HttpServerExchange exchange, HttpUpgradeListener connected) {
         exchange.getResponseHeaders()
                 .put(Headers.UPGRADE, "websocket")
-                .put(Headers.SEC_WEB_SOCKET_ACCEPT, accept(key));
+                .put(Headers.SEC_WEB_SOCKET_ACCEPT, accept(exchange.getRequestHeaders().getFirst(Headers.SEC_WEB_SOCKET_KEY)));
         // Sets 101 and Connection: Upgrade; the connection goes to the listener, on its IO thread, once the answer is written.
         exchange.upgradeChannel(connected);
         exchange.endExchange();
