@@ -45,7 +45,7 @@ final class RawWebSocket implements RawViewer {
         }
     }
 
-    private RawWebSocket(TestServer server, String path, String version, String key, int receiveBuffer) throws IOException {
+    private RawWebSocket(TestServer server, String head, int receiveBuffer) throws IOException {
         socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer); // before connecting, so the window it offers stays small
@@ -54,14 +54,12 @@ final class RawWebSocket implements RawViewer {
         socket.setSoTimeout((int) WebSocketClient.PATIENCE.toMillis());
         paced = new PacedInput(socket.getInputStream());
         in = new DataInputStream(new BufferedInputStream(paced));
-        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + version + "\r\n\r\n";
-        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-        String[] head = readHead().split("\r\n");
-        status = Integer.parseInt(head[0].split(" ")[1]);
-        for (int i = 1; i < head.length; i++) {
-            int colon = head[i].indexOf(':');
-            headers.putIfAbsent(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), head[i].substring(colon + 1).trim());
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+        String[] answer = readHead().split("\r\n");
+        status = Integer.parseInt(answer[0].split(" ")[1]);
+        for (int i = 1; i < answer.length; i++) {
+            int colon = answer[i].indexOf(':');
+            headers.putIfAbsent(answer[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), answer[i].substring(colon + 1).trim());
         }
         int length = status == 101 ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
         body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
@@ -73,8 +71,18 @@ final class RawWebSocket implements RawViewer {
     }
 
     private static RawWebSocket open(TestServer server, String path, String version, String key, int receiveBuffer) {
+        return request(server, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + version + "\r\n\r\n", receiveBuffer);
+    }
+
+    /** Sends {@code head} as it is (request line, headers and the blank line) and reads the answer's head. */
+    static RawWebSocket request(TestServer server, String head) {
+        return request(server, head, 0);
+    }
+
+    private static RawWebSocket request(TestServer server, String head, int receiveBuffer) {
         try {
-            return new RawWebSocket(server, path, version, key, receiveBuffer);
+            return new RawWebSocket(server, head, receiveBuffer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -20,11 +20,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import nodecast.log.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -399,5 +402,120 @@ class WebSocketTest {
             received.addAll(second.awaitMessages(20));
         }
         assertEquals(published, received);
+    }
+
+    /** 1005 means "no code" and must never be sent (RFC 6455, 7.4.1); a payload of 1 byte cannot hold a code. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1005", "1 byte"})
+    void a_close_with_code_1005_or_a_payload_of_1_byte_is_answered_1002_with_the_reason(String payload) throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            socket.next();
+            socket.send(RawWebSocket.CLOSE, payload.equals("1005") ? new byte[] {0x03, (byte) 0xED} : new byte[] {0x03}, true);
+            RawWebSocket.Frame close = socket.next();
+            assertEquals(1002, close.closeCode());
+            assertEquals(payload.equals("1005") ? "not a close code a peer may send: 1005"
+                    : "a close frame holds nothing, or a 2-byte code and a reason: this one holds 1 byte", reason(close));
+        }
+    }
+
+    @Test
+    void a_close_without_a_code_is_answered_1000() throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            socket.next();
+            socket.send(RawWebSocket.CLOSE, new byte[0], true);
+            assertEquals(1000, socket.next().closeCode());
+        }
+    }
+
+    private static String reason(RawWebSocket.Frame close) {
+        return new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8);
+    }
+
+    /** Frames a client sends, as {@link RawWebSocket#frame} makes them: FIN, opcode, then the payload's bytes. */
+    private static byte[] frames(Object... finOpcodeAndBytes) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < finOpcodeAndBytes.length; i += 2) {
+            byte[] payload = (byte[]) finOpcodeAndBytes[i + 1];
+            all.writeBytes(RawWebSocket.frame((Integer) finOpcodeAndBytes[i], payload.length, payload, true));
+        }
+        return all.toByteArray();
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
+
+    static Stream<Arguments> notUtf8() {
+        int text = 0x80 | RawWebSocket.TEXT;
+        int close = 0x80 | RawWebSocket.CLOSE;
+        return Stream.of(
+                Arguments.of("a byte that starts nothing", frames(text, bytes(0xC3, 0x28))),
+                Arguments.of("a surrogate", frames(text, bytes(0xED, 0xA0, 0x80))),
+                Arguments.of("an overlong form", frames(text, bytes(0xC0, 0x80))),
+                Arguments.of("past U+10FFFF", frames(text, bytes(0xF4, 0x90, 0x80, 0x80))),
+                Arguments.of("a message that ends inside a character", frames(text, bytes(0x61, 0xE2, 0x82))),
+                Arguments.of("a character broken across two fragments", frames(RawWebSocket.TEXT, bytes(0xE2), 0x80, bytes(0x28))),
+                Arguments.of("a close reason", frames(close, bytes(0x03, 0xE8, 0xFF))),
+                Arguments.of("a close reason that ends inside a character", frames(close, bytes(0x03, 0xE8, 0xC3))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notUtf8")
+    void text_that_is_not_utf_8_closes_the_socket_with_1007(String what, byte[] sent) throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            socket.next();
+            socket.sendRaw(sent);
+            RawWebSocket.Frame close = socket.next();
+            assertEquals(1007, close.closeCode(), what);
+            assertTrue(reason(close).startsWith("a "), reason(close));
+        }
+        awaitTrue(() -> s.server.channels().streamCount() == 0, "the closed socket is let go");
+    }
+
+    /** The counterparts: a character may be split across fragments, a ping between them, and a binary message holds any bytes. */
+    @Test
+    void utf_8_split_across_fragments_and_binary_bytes_are_taken() throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            socket.next();
+            socket.sendRaw(frames(RawWebSocket.TEXT, bytes(0x61, 0xE2), 0x80 | RawWebSocket.PING, bytes(), 0x80, bytes(0x82, 0xAC),
+                    0x80 | 0x2, bytes(0xFF, 0xC0, 0x80)));
+            assertEquals(RawWebSocket.PONG, socket.next().opcode());
+            Message published = s.publish("still open");
+            assertEquals(published, socket.nextMessage());
+        }
+    }
+
+    @Test
+    void a_handshake_that_breaks_http_or_rfc_6455_is_refused_400_with_the_reason() {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        String upgrade = "Upgrade: websocket\r\nSec-WebSocket-Key: " + RawWebSocket.KEY + "\r\nSec-WebSocket-Version: 13\r\n";
+        Map<String, String> refusals = Map.of(
+                "GET /ws HTTP/1.0\r\nHost: x\r\nConnection: Upgrade\r\n" + upgrade, "a WebSocket handshake must be HTTP/1.1",
+                "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n" + upgrade, "a WebSocket handshake must send Connection: Upgrade",
+                "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n" + upgrade + "Sec-WebSocket-Key: " + RawWebSocket.KEY + "\r\n",
+                "Sec-WebSocket-Key is given more than once",
+                "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n" + upgrade + "Sec-WebSocket-Version: 13\r\n",
+                "Sec-WebSocket-Version is given more than once");
+        refusals.forEach((head, reason) -> {
+            try (RawWebSocket refused = RawWebSocket.request(s, head + "\r\n")) {
+                assertEquals(400, refused.status, head);
+                assertEquals(reason + "\n", refused.body);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (RawWebSocket taken = RawWebSocket.request(s, "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\n" + upgrade + "\r\n")) {
+            assertEquals(101, taken.status, "Connection may name other tokens beside Upgrade, as Firefox sends it");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

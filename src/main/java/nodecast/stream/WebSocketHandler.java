@@ -6,7 +6,6 @@ import io.undertow.util.Headers;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import nodecast.fanout.Broadcaster;
 import nodecast.fanout.Channels;
@@ -57,7 +56,7 @@ public final class WebSocketHandler implements HttpHandler {
         if (query == null) {
             return;
         }
-        if (!asksForWebSocket(exchange)) {
+        if (!WebSocketHandshake.hasToken(exchange.getRequestHeaders().get(Headers.UPGRADE), "websocket")) {
             // Also what comes through a proxy that drops hop-by-hop headers: the Sec-WebSocket headers without Upgrade.
             exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
             Replies.error(exchange, 426, "this endpoint speaks WebSocket only: send Connection: Upgrade and Upgrade: websocket");
@@ -70,11 +69,6 @@ public final class WebSocketHandler implements HttpHandler {
         WebSocketHandshake.upgrade(exchange, busy != null
                 ? (connection, upgraded) -> BusySocket.open(connection, busy.retrySeconds(), metrics)
                 : (connection, upgraded) -> WebSocketStream.open(connection, broadcaster, query, metrics, keepalive, maxQueuedBytes));
-    }
-
-    private static boolean asksForWebSocket(HttpServerExchange exchange) {
-        String upgrade = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
-        return upgrade != null && Arrays.stream(upgrade.split(",")).anyMatch(token -> token.trim().equalsIgnoreCase("websocket"));
     }
 
     /**
