@@ -140,7 +140,8 @@ class EventSourceTest {
         Chromium.require();
         TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(1));
         ChromeDriver browser = Chromium.start(profile);
-        try (WebSocketClient holder = WebSocketClient.open(s, "/ws")) {
+        WebSocketClient holder = WebSocketClient.open(s, "/ws");
+        try {
             holder.awaitFrames(1);
             browser.get(s.uri("/message-form").toString());
             listen(browser, "/events?last=0");
@@ -151,6 +152,7 @@ class EventSourceTest {
             await(browser, b -> !texts(b).isEmpty());
             assertEquals(List.of("once there was room"), texts(browser));
         } finally {
+            holder.close();
             browser.quit();
         }
     }

@@ -368,6 +368,83 @@ class StreamsTest {
      * says when to come back (retry:, which it obeys by itself, and a busy event for a page's
      * script) and ends, its connection with it. It holds no viewer's place.
      */
+    /** As nc -N does after its request: a client that shuts down its sending side still reads, over HTTP/1.1 and 1.0 alike. */
+    @Test
+    void a_client_that_half_closes_after_its_request_goes_on_getting_the_stream() throws Exception {
+        TestServer s = start(Store.MEMORY);
+        try (RawEventStream http11 = RawEventStream.request(s, RawEventStream.get("/events?last=0"));
+                RawEventStream http10 = RawEventStream.request(s, "GET /events?last=0 HTTP/1.0\r\n\r\n")) {
+            for (RawEventStream stream : List.of(http11, http10)) {
+                assertEquals("hello", stream.next().type());
+                stream.halfClose();
+            }
+            Thread.sleep(200); // the server has read both ends of input meanwhile
+            Message message = s.publish("to the half-closed");
+            assertEquals(message, http11.nextMessage());
+            assertEquals(message, http10.nextMessage());
+            assertEquals(2, s.server.channels().streamCount());
+        }
+    }
+
+    /** It closed after reading everything (a FIN, which may be a half-close): the keepalive sent then draws a reset, which the next write finds. */
+    @Test
+    void a_stream_whose_client_closes_is_let_go_by_the_next_keepalive_at_the_latest() throws Exception {
+        TestServer s = servers.configured(Store.MEMORY, config -> config.keepalive(Duration.ofMillis(200)));
+        try (RawEventStream stream = RawEventStream.request(s, RawEventStream.get("/events"))) {
+            assertEquals("hello", stream.next().type());
+        }
+        awaitTrue(() -> s.server.channels().streamCount() == 0, "the stream of a client that closed is still held");
+        assertEquals("nodecast_stream_disconnects_total{reason=\"client\"} 1.0", s.metric("nodecast_stream_disconnects_total{reason=\"client\"}"));
+    }
+
+    /**
+     * A byte after a stream's request (read with it, or later) used to keep one of Undertow's
+     * pooled 16 KB direct buffers for the stream's whole life: 100 streams would hold 100 more.
+     * Read with the request, it also made Undertow hold the whole stream back, as the answer to a
+     * request pipelined before another.
+     */
+    @Test
+    void bytes_sent_after_a_stream_request_keep_no_pooled_buffer() throws Exception {
+        TestServer s = start(Store.MEMORY);
+        java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
+        List<Socket> sockets = new ArrayList<>();
+        try (EventStreamClient probe = EventStreamClient.open(s, "/events?last=0")) {
+            probe.awaitEvents(1);
+            long before = direct.getCount();
+            for (int i = 0; i < 100; i++) {
+                Socket socket = new Socket("127.0.0.1", s.port());
+                sockets.add(socket);
+                // Half of them in the request's own packet, half once the stream has started.
+                socket.getOutputStream().write(("GET /events?last=0 HTTP/1.1\r\nHost: x\r\n\r\n" + (i % 2 == 0 ? "x" : ""))
+                        .getBytes(StandardCharsets.ISO_8859_1));
+            }
+            awaitTrue(() -> s.server.channels().streamCount() == 101, "the streams never opened");
+            for (int i = 1; i < sockets.size(); i += 2) {
+                sockets.get(i).getOutputStream().write('y');
+            }
+            Message message = s.publish("to every stream");
+            byte[] buffer = new byte[4_096];
+            for (Socket socket : sockets) {
+                socket.setSoTimeout(5_000);
+                StringBuilder received = new StringBuilder();
+                while (received.indexOf("to every stream") < 0) {
+                    int read = socket.getInputStream().read(buffer);
+                    assertTrue(read > 0, "the stream ended: " + received);
+                    received.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                }
+            }
+            assertEquals(message, probe.awaitMessages(1).get(0));
+            long grown = direct.getCount() - before;
+            assertTrue(grown < 50, grown + " more direct buffers for 100 streams that were sent a byte after their request");
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
     @Test
     void at_capacity_a_stream_is_told_when_to_come_back_and_ends_holding_no_place() throws Exception {
         TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(2));

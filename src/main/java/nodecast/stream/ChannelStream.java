@@ -111,6 +111,13 @@ abstract class ChannelStream implements Follower {
         }
     }
 
+    /** Sends a keepalive now, unless bytes wait: whatever comes of writing it shows whether the client is still there. */
+    final void probe() {
+        if (state != State.ENDED && sink.held() == 0) {
+            keepalive();
+        }
+    }
+
     /** The connection took bytes since the last tick, besides the keepalive: the client is there, reading. */
     protected void reading() {
     }

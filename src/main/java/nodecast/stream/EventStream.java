@@ -5,11 +5,13 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import nodecast.fanout.Broadcaster;
 import nodecast.http.DisconnectWatch;
 import nodecast.http.MessageQuery;
 import nodecast.metrics.Metrics;
 import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
@@ -20,12 +22,16 @@ import org.xnio.channels.StreamSinkChannel;
  */
 final class EventStream extends ChannelStream {
     private static final HttpString ACCEL_BUFFERING = new HttpString("X-Accel-Buffering");
+    /** How long after its client closed its side a stream checks whether it can still write to it: a reset comes within a round trip. */
+    private static final long PROBE_AFTER_MILLIS = 1_000;
 
     private final HttpServerExchange exchange;
     private final Metrics metrics;
     private final long maxQueuedBytes;
-    // Set on the IO thread when the stream starts.
+    private final long keepaliveMillis;
+    // Set on the IO thread when the stream starts, and when its client has closed its side.
     private DisconnectWatch disconnectWatch;
+    private XnioExecutor.Key secondProbe;
 
     private EventStream(HttpServerExchange exchange, Broadcaster broadcaster, MessageQuery query, Metrics metrics, long maxQueuedBytes,
             Duration keepaliveEvery) {
@@ -33,6 +39,7 @@ final class EventStream extends ChannelStream {
         this.exchange = exchange;
         this.metrics = metrics;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.keepaliveMillis = keepaliveEvery.toMillis();
     }
 
     /** Answers {@code exchange} with a stream of {@code broadcaster}'s channel. Call from the handler, on the IO thread. */
@@ -67,7 +74,21 @@ final class EventStream extends ChannelStream {
     private void start() {
         StreamSinkChannel channel = exchange.getResponseChannel();
         channel.getWriteSetter().set(ready -> writable());
-        disconnectWatch = DisconnectWatch.start(exchange, () -> end(StreamEnd.CLIENT));
+        disconnectWatch = DisconnectWatch.forStream(exchange, new DisconnectWatch.Client() {
+            @Override
+            public void gone() {
+                end(StreamEnd.CLIENT);
+            }
+
+            @Override
+            public void closedItsSide() {
+                // Half-closed, it still reads; closed for good, it answers what is sent next with a reset, which the
+                // write after that finds: a keepalive now, and another a moment later, find it within that moment.
+                probe();
+                secondProbe = ioThread.executeAfter(EventStream.this::probe, Math.min(keepaliveMillis, PROBE_AFTER_MILLIS),
+                        TimeUnit.MILLISECONDS);
+            }
+        });
         // However else the connection closes (idle timeout, a reset seen by Undertow), the stream ends with it.
         exchange.getConnection().addCloseListener(connection -> onIoThread(this::connectionClosed));
         begin(new Outbound(channel, maxQueuedBytes, metrics.streamQueues()));
@@ -75,6 +96,9 @@ final class EventStream extends ChannelStream {
 
     @Override
     protected void close(StreamEnd reason) {
+        if (secondProbe != null) {
+            secondProbe.remove();
+        }
         disconnectWatch.stop();
         IoUtils.safeClose(exchange.getConnection());
     }
