@@ -2,6 +2,7 @@ package nodecast.stream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import nodecast.metrics.StreamQueues;
 import org.xnio.channels.StreamSinkChannel;
@@ -42,7 +43,11 @@ final class Outbound implements StreamSink {
     /** Whether some of the oldest waiting frame is written already: then the rest must follow before anything else. */
     private boolean headBegun;
     private boolean awaitingWritable;
-    /** A failed write of a frame offered, reported by the next {@link #flush} (a write while queuing has no one to tell). */
+    /**
+     * Why nothing more can be written: a failed write of a frame offered (a write while queuing
+     * has no one to tell), or the connection closed. Reported by every {@link #flush}; frames
+     * offered from then on are dropped.
+     */
     private IOException failure;
 
     Outbound(StreamSinkChannel channel, long maxHeld, StreamQueues queues) {
@@ -53,7 +58,7 @@ final class Outbound implements StreamSink {
 
     @Override
     public boolean offer(ByteBuffer frame) {
-        if (held > 0 && held + cost(frame) > maxHeld) {
+        if (held > 0 && held + cost(frame) > maxHeld && failure == null) {
             return false;
         }
         add(frame);
@@ -62,7 +67,10 @@ final class Outbound implements StreamSink {
 
     @Override
     public void add(ByteBuffer frame) {
-        if (held == 0 && failure == null) {
+        if (failure != null) {
+            return; // nothing more will be written: the next flush says why
+        }
+        if (held == 0) {
             try {
                 int taken = channel.write(frame);
                 written += taken;
@@ -71,7 +79,9 @@ final class Outbound implements StreamSink {
                 }
                 headBegun = taken > 0;
             } catch (IOException e) {
+                // The connection may have closed inside the write, and its close listener discarded this sink already.
                 failure = e;
+                return;
             }
         }
         waiting.add(frame);
@@ -85,6 +95,9 @@ final class Outbound implements StreamSink {
      * ping, so a client that pings without reading makes the server hold one pong, not one per ping.
      */
     void answerPing(ByteBuffer answer) {
+        if (failure != null) {
+            return;
+        }
         if (pong != null) {
             changed(-cost(pong), -1);
             pong = null;
@@ -187,11 +200,14 @@ final class Outbound implements StreamSink {
         }
     }
 
-    /** The connection is closed: nothing waiting will be written, and nothing is held any more. */
+    /** The connection is closed: nothing waiting will be written, nothing is held any more, and nothing more is taken. */
     @Override
     public void discard() {
         drop();
         headBegun = false;
+        if (failure == null) {
+            failure = new ClosedChannelException();
+        }
     }
 
     private void drop() {
