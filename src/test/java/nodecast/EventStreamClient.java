@@ -178,10 +178,9 @@ final class EventStreamClient implements StreamViewer {
             comments++;
             notifyAll();
         } else {
-            int colon = line.indexOf(':');
-            String field = colon < 0 ? line : line.substring(0, colon);
-            String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
-            switch (field) {
+            EventStreamField field = EventStreamField.of(line);
+            String value = field.value();
+            switch (field.name()) {
                 case "event" -> type = value;
                 case "id" -> id = value;
                 case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);

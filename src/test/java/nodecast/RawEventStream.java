@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -35,12 +34,7 @@ final class RawEventStream implements RawViewer {
     private String lastEventId = "";
 
     private RawEventStream(TestServer server, String head, int receiveBuffer) throws IOException {
-        socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer); // before connecting, so the window it offers stays small
-        }
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
-        socket.setSoTimeout((int) EventStreamClient.PATIENCE.toMillis());
+        socket = RawViewer.connect(server, receiveBuffer, EventStreamClient.PATIENCE);
         paced = new PacedInput(socket.getInputStream());
         in = new BufferedInputStream(paced);
         socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
@@ -103,10 +97,9 @@ final class RawEventStream implements RawViewer {
             } else if (line.startsWith(":")) {
                 comments++;
             } else {
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
-                switch (field) {
+                EventStreamField field = EventStreamField.of(line);
+                String value = field.value();
+                switch (field.name()) {
                     case "event" -> type = value;
                     case "id" -> lastEventId = value;
                     case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);

@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -46,12 +45,7 @@ final class RawWebSocket implements RawViewer {
     }
 
     private RawWebSocket(TestServer server, String head, int receiveBuffer) throws IOException {
-        socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer); // before connecting, so the window it offers stays small
-        }
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
-        socket.setSoTimeout((int) WebSocketClient.PATIENCE.toMillis());
+        socket = RawViewer.connect(server, receiveBuffer, WebSocketClient.PATIENCE);
         paced = new PacedInput(socket.getInputStream());
         in = new DataInputStream(new BufferedInputStream(paced));
         socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
