@@ -32,8 +32,14 @@ final class AttackRun {
     /** Two keepalive periods at nodecast's default (15 s), the next tick, and the grace a closed WebSocket gets. */
     private static final Duration LET_GO = Duration.ofSeconds(52);
 
-    /** The server in one state; {@code queuedBytes}, {@code queuedFrames}: what every stream's queue holds, as nodecast counts it. */
-    record Reading(String state, long streams, long slow, long gone, long queuedBytes, long queuedFrames, long heapKib, long residentKib) {
+    /**
+     * The server in one state; {@code queuedBytes}, {@code queuedFrames}: what every stream's queue
+     * holds, as nodecast counts it; {@code liveKib}: every live object, by the class histogram, which
+     * counts them at its own full GC, so the garbage a server still busy with an attack makes after
+     * that GC (a flood's pings waiting in its sockets) does not count, as it may in {@code heapKib}.
+     */
+    record Reading(String state, long streams, long slow, long gone, long queuedBytes, long queuedFrames, long heapKib, long liveKib,
+            long residentKib, ClassHistogram histogram) {
         Map<String, Object> toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("state", state);
@@ -43,6 +49,7 @@ final class AttackRun {
             json.put("queuedBytes", queuedBytes);
             json.put("queuedFrames", queuedFrames);
             json.put("heapAfterFullGcKib", heapKib);
+            json.put("liveObjectsKib", liveKib);
             json.put("residentKib", residentKib);
             return json;
         }
@@ -58,6 +65,11 @@ final class AttackRun {
             return (reading.heapKib - readings.get(0).heapKib) / (double) readers;
         }
 
+        /** KiB of live objects per hostile reader in {@code reading}, over the first. */
+        double liveKibPerReader(Reading reading) {
+            return (reading.liveKib - readings.get(0).liveKib) / (double) readers;
+        }
+
         double residentKibPerReader(Reading reading) {
             return (reading.residentKib - readings.get(0).residentKib) / (double) readers;
         }
@@ -69,6 +81,7 @@ final class AttackRun {
             json.put("readers", readers);
             json.put("readings", readings.stream().map(Reading::toJson).toList());
             json.put("heapKibPerReader", readings.stream().skip(1).map(this::heapKibPerReader).toList());
+            json.put("liveKibPerReader", readings.stream().skip(1).map(this::liveKibPerReader).toList());
             json.put("fastReaders", fast.stream().map(StalledStreams.Fast::toJson).toList());
             json.put("heldPerReaderByClassInPlace", heldByClass.stream().map(row -> row.toJson(readers)).toList());
             return json;
@@ -104,14 +117,12 @@ final class AttackRun {
         try (FastReader sse = FastReader.open(StreamTransport.SSE, server.port());
                 FastReader webSocket = FastReader.open(StreamTransport.WEB_SOCKET, server.port())) {
             long firstId = lastId + 1;
-            read("fast readers only");
-            ClassHistogram before = new ClassHistogram(server.classHistogram());
+            Reading before = read("fast readers only");
             List<ClassHistogram.Row> heldByClass;
             try (HostileReaders hostile = HostileReaders.open(attack, server.port(), readers, load.maxSegment())) {
                 hostile.attack(inPlace(attack), ATTACK_SECONDS);
                 Bench.pause(QUIET.toMillis());
-                read("attack in place");
-                heldByClass = new ClassHistogram(server.classHistogram()).growthOver(before, 6);
+                heldByClass = read("attack in place").histogram().growthOver(before.histogram(), 6);
                 lastId = publish(publisher, 20, "beside the attack");
                 if (full && attack != Attack.BYTE_AFTER_REQUEST) {
                     Bench.pause(LET_GO.toMillis());
@@ -157,32 +168,38 @@ final class AttackRun {
         return id;
     }
 
-    private void read(String state) throws IOException {
+    private Reading read(String state) throws IOException {
         long heap = server.heapAfterFullGcKib();
+        ClassHistogram histogram = new ClassHistogram(server.classHistogram());
         Reading reading = new Reading(state, (long) server.metric("nodecast_streams"), (long) server.counter(SLOW), (long) server.counter(GONE),
                 (long) server.metric("nodecast_stream_queued_bytes"), (long) server.metric("nodecast_stream_queued_frames"), heap,
-                server.residentKib());
+                histogram.totalBytes() / 1024, server.residentKib(), histogram);
         readings.add(reading);
-        Bench.log("  %s: %d streams, %d let go as slow, %d as gone, %d KiB in the queues (%d frames), heap %d KiB, RSS %d KiB", state,
-                reading.streams, reading.slow, reading.gone, reading.queuedBytes / 1024, reading.queuedFrames, heap, reading.residentKib);
+        Bench.log("  %s: %d streams, %d let go as slow, %d as gone, %d KiB in the queues (%d frames), heap %d KiB (live objects %d KiB),"
+                + " RSS %d KiB", state, reading.streams, reading.slow, reading.gone, reading.queuedBytes / 1024, reading.queuedFrames, heap,
+                reading.liveKib, reading.residentKib);
+        return reading;
     }
 
     static Table table(List<Outcome> outcomes, StalledStreams.Outcome stalled, StalledStreams.Outcome control) {
         Table table = new Table("Hostile readers (issue #15), each attack on a fresh server with nodecast's defaults, beside one fast reader of"
-                + " each transport: heap after a full GC per hostile reader, over the same server with the fast readers only; queued:"
+                + " each transport: heap after a full GC per hostile reader, over the same server with the fast readers only (live: the"
+                + " class histogram's count of live objects, which garbage made after the GC never inflates); queued:"
                 + " what the streams' queues hold, as nodecast counts it (bytes and 64 per frame), per reader. The first rows are the"
                 + " main run's readers that never read, at its pause, over its control.",
-                "attack", "readers", "state", "streams", "slow", "gone", "queued KiB/reader", "heap MiB", "heap KiB/reader", "RSS KiB/reader");
+                "attack", "readers", "state", "streams", "slow", "gone", "queued KiB/reader", "heap MiB", "heap KiB/reader", "live KiB/reader",
+                "RSS KiB/reader");
         StalledStreams.Held atPause = StalledStreams.held(stalled, control).get(1);
         table.row("never read, tiny window (main run)", stalled.stalledReaders(), atPause.state(), Double.NaN, Double.NaN, Double.NaN,
-                atPause.queuedKib(), stalled.readings().get(2).heapKib() / 1024.0, atPause.heapKib(), atPause.residentKib());
+                atPause.queuedKib(), stalled.readings().get(2).heapKib() / 1024.0, atPause.heapKib(), Double.NaN, atPause.residentKib());
         for (Outcome outcome : outcomes) {
             for (int i = 0; i < outcome.readings.size(); i++) {
                 Reading r = outcome.readings.get(i);
                 boolean first = i == 0;
                 table.row(outcome.attack.label, outcome.readers, r.state, r.streams, r.slow, r.gone,
                         r.queuedBytes / 1024.0 / outcome.readers, r.heapKib / 1024.0,
-                        first ? Double.NaN : outcome.heapKibPerReader(r), first ? Double.NaN : outcome.residentKibPerReader(r));
+                        first ? Double.NaN : outcome.heapKibPerReader(r), first ? Double.NaN : outcome.liveKibPerReader(r),
+                        first ? Double.NaN : outcome.residentKibPerReader(r));
             }
         }
         return table;

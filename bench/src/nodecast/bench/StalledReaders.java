@@ -41,6 +41,8 @@ final class StalledReaders implements AutoCloseable {
                 SocketChannel socket = SocketChannel.open();
                 readers.sockets.add(socket);
                 socket.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+                // What it sends waits in a small buffer too: a flood stops soon after it is stopped.
+                socket.setOption(StandardSocketOptions.SO_SNDBUF, RECEIVE_BUFFER);
                 if (maxSegment > 0) {
                     TcpMaxSegment.set(socket, maxSegment);
                 }

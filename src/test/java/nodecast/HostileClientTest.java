@@ -220,7 +220,7 @@ class HostileClientTest {
     /** It reads a little of a long catch-up, then stops: the catch-up fills its queue to the bound, no further, and it is let go. */
     @Test
     void a_client_that_stalls_mid_catch_up_is_held_to_the_bound_and_let_go() throws Exception {
-        TestServer s = servers.configured(Store.MEMORY, config -> config.maxQueuedBytes(BOUND).keepalive(java.time.Duration.ofMillis(200)));
+        TestServer s = servers.configured(Store.MEMORY, config -> config.maxQueuedBytes(BOUND).keepalive(java.time.Duration.ofMillis(500)));
         for (int i = 0; i < 250; i++) {
             s.publish(i + " " + BULKY);
         }

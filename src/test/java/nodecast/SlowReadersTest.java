@@ -29,7 +29,8 @@ class SlowReadersTest {
     @RegisterExtension
     private static final StoreServers servers = new StoreServers();
 
-    private static final Duration KEEPALIVE = Duration.ofMillis(100);
+    /** Short, so two periods pass in a test; not so short that a test thread held up by a loaded machine seems to have stopped reading. */
+    private static final Duration KEEPALIVE = Duration.ofMillis(400);
     private static final int WINDOW = 2 * 1024;
     /** With a number in front, a message about as long as nodecast takes by default, and six times that once escaped. */
     private static final String BULKY = "<".repeat(1_994);
@@ -85,7 +86,7 @@ class SlowReadersTest {
     }
 
     /**
-     * At 1 MB/s the backlog takes about 3 s, 30 keepalive periods, with the queue full all along:
+     * At 1 MB/s the backlog takes about 3 s, 7 keepalive periods, with the queue full all along:
      * with a small bound the stream must neither overflow it nor count a keepalive against it,
      * and with a large one the catch-up must go on after a keepalive found the queue drained.
      */

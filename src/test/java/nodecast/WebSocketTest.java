@@ -316,10 +316,10 @@ class WebSocketTest {
     /** The text frame is for the page's script, which never sees pings; the ping, for the server to see the client answer. */
     @Test
     void a_quiet_socket_gets_a_keepalive_frame_and_a_ping_together_every_period_and_hello_says_the_period() throws Exception {
-        TestServer s = servers.configured(Store.MEMORY, config -> config.keepalive(Duration.ofMillis(250)));
+        TestServer s = servers.configured(Store.MEMORY, config -> config.keepalive(Duration.ofMillis(500)));
         try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
             RawWebSocket.Frame hello = socket.next();
-            assertTrue(RawWebSocket.text(hello).endsWith(",\"keepalive\":0.25}"), RawWebSocket.text(hello));
+            assertTrue(RawWebSocket.text(hello).endsWith(",\"keepalive\":0.5}"), RawWebSocket.text(hello));
             for (int i = 0; i < 3; i++) {
                 RawWebSocket.Frame keepalive = socket.next();
                 assertEquals("{\"event\":\"keepalive\"}", RawWebSocket.text(keepalive));

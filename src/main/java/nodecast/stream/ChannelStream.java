@@ -62,7 +62,8 @@ abstract class ChannelStream implements Follower {
 
     protected final XnioIoThread ioThread;
     private final Broadcaster broadcaster;
-    private final MessageQuery query;
+    /** Where the viewer starts; the query's log, which a client may make as long as a header, is not kept past the first pull. */
+    private final Start start;
     private final StreamFrames frames;
     private final Metrics metrics;
     private final long maxQueuedBytes;
@@ -87,7 +88,7 @@ abstract class ChannelStream implements Follower {
             long maxQueuedBytes, Duration keepaliveEvery) {
         this.ioThread = ioThread;
         this.broadcaster = broadcaster;
-        this.query = query;
+        this.start = query.start();
         this.frames = frames;
         this.metrics = metrics;
         this.maxQueuedBytes = maxQueuedBytes;
@@ -134,7 +135,7 @@ abstract class ChannelStream implements Follower {
         if (state != State.CATCHING_UP || sink.held() > maxQueuedBytes / 2) {
             return;
         }
-        Catchup found = broadcaster.pull(this, greeted ? Start.at(next) : query.start(), log, PULL_LIMIT);
+        Catchup found = broadcaster.pull(this, greeted ? Start.at(next) : start, log, PULL_LIMIT);
         boolean tookAll = found == null || take(found);
         // Written even when the pull found nothing yet (the channel not synced): the headers go out now.
         boolean drained = flush();

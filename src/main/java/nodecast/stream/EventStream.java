@@ -85,8 +85,10 @@ final class EventStream extends ChannelStream {
                 // Half-closed, it still reads; closed for good, it answers what is sent next with a reset, which the
                 // write after that finds: a keepalive now, and another a moment later, find it within that moment.
                 probe();
-                secondProbe = ioThread.executeAfter(EventStream.this::probe, Math.min(keepaliveMillis, PROBE_AFTER_MILLIS),
-                        TimeUnit.MILLISECONDS);
+                if (!ended()) {
+                    secondProbe = ioThread.executeAfter(EventStream.this::probe, Math.min(keepaliveMillis, PROBE_AFTER_MILLIS),
+                            TimeUnit.MILLISECONDS);
+                }
             }
         });
         // However else the connection closes (idle timeout, a reset seen by Undertow), the stream ends with it.
