@@ -17,8 +17,10 @@ import org.xnio.channels.StreamSinkChannel;
 /**
  * One Server-Sent Events stream ({@link ChannelStream} says what it sends): the response body,
  * written straight to the response channel through a bounded {@link Outbound}, a keepalive
- * event every quiet keepalive period, and the socket watched for the client leaving. Ending it stops the
- * watch and closes the connection.
+ * event every quiet keepalive period, and the socket watched for the client leaving. A client that
+ * closes its sending side goes on getting the stream (it may only have half-closed); if it closed
+ * for good, the keepalives sent then find that out within a second. Ending it stops the watch and
+ * closes the connection.
  */
 final class EventStream extends ChannelStream {
     private static final HttpString ACCEL_BUFFERING = new HttpString("X-Accel-Buffering");
