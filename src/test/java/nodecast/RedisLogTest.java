@@ -69,24 +69,6 @@ class RedisLogTest {
     }
 
     @Test
-    void a_log_kept_before_channels_is_served_as_channel_default_with_its_ids_and_log_id() {
-        RedisProcess redis = shared.process();
-        for (int id = 0; id < 3; id++) {
-            String json = "{\"id\":" + id + ",\"text\":\"old " + id + "\",\"time\":\"2026-11-20T10:00:00.000Z\"}";
-            assertEquals(":1", redis.command("ZADD nodecast:log " + id + " '" + json + "'"));
-        }
-        assertEquals("+OK", redis.command("SET nodecast:seq 3"));
-        assertEquals("+OK", redis.command("SET nodecast:log-id log-from-before"));
-
-        TestServer s = instance();
-        HttpResponse<String> since = s.get("/since?id=1&log=log-from-before");
-        assertEquals(200, since.statusCode(), "viewers holding ids of the old log keep them: " + since.body());
-        assertEquals(List.of("old 1", "old 2"), TestServer.messages(since).stream().map(Message::text).toList());
-        assertEquals(3, s.publish("new").id(), "the sequence carries on");
-        assertEquals(":0", redis.command("EXISTS nodecast:seq"), "the old keys are gone");
-    }
-
-    @Test
     void two_deployments_with_their_own_prefix_share_a_redis_without_seeing_each_other() {
         java.net.URI uri = shared.process().uri();
         TestServer blue = shared.closedAfterTest(TestServer.start(TestServer.config(uri, TestServer.WAIT_TIMEOUT, 0).toBuilder()

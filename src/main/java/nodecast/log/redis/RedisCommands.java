@@ -123,19 +123,6 @@ final class RedisCommands implements AutoCloseable {
             return logId
             """;
 
-    /**
-     * Moves a log kept in the layout before channels ({@code nodecast:seq}, {@code nodecast:log},
-     * ...: KEYS[6..10]) to KEYS[1..5], unless the new keys exist already. Returns 1 if it moved one.
-     */
-    private static final String MOVE_OLD_LAYOUT = """
-            if redis.call('EXISTS', KEYS[6]) == 0 or redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            for i = 1, 5 do
-              if redis.call('EXISTS', KEYS[i + 5]) == 1 then redis.call('RENAME', KEYS[i + 5], KEYS[i]) end
-            end
-            return 1
-            """;
-    private static final List<String> OLD_LAYOUT = List.of("nodecast:seq", "nodecast:log", "nodecast:log-id", "nodecast:idem", "nodecast:idem-order");
-
     /** What an APPEND did; {@code replayed} when its idempotency key was used already. */
     record AppendResult(String logId, Message message, boolean replayed) {
     }
@@ -200,22 +187,6 @@ final class RedisCommands implements AutoCloseable {
     /** Replaces {@code channel}'s log id {@code goneBack} with a fresh one (if no instance did yet); returns the log id now. */
     String renew(ChannelName channel, String goneBack) {
         return text(run(RENEW, channel, true, goneBack));
-    }
-
-    /** Moves a log kept before channels existed to channel {@code channel}; true if there was one to move. */
-    boolean moveOldLayout(ChannelName channel) {
-        if (!topology.oneNode()) {
-            return false; // a cluster never held that layout: nodecast ran on clusters only after it
-        }
-        List<String> both = new ArrayList<>(keys.of(channel));
-        both.addAll(OLD_LAYOUT);
-        try {
-            Object moved = redis.eval(MOVE_OLD_LAYOUT, both, List.of());
-            markReachable(true, null);
-            return number(moved) == 1;
-        } catch (JedisException e) {
-            throw unavailable(e, true);
-        }
     }
 
     /** Publishes on {@code channel}: the heartbeat a subscription must hear. */

@@ -6,8 +6,6 @@ import nodecast.log.ChannelName;
 import nodecast.log.MessageLog;
 import nodecast.log.MessageStore;
 import nodecast.metrics.Metrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every channel's log in Redis, shared by every nodecast instance pointed at it: the commands
@@ -16,8 +14,6 @@ import org.slf4j.LoggerFactory;
  * ({@link RedisSync}). All Redis code lives in this package.
  */
 public final class RedisMessageStore implements MessageStore {
-    private static final Logger LOG = LoggerFactory.getLogger(RedisMessageStore.class);
-
     private final RedisCommands commands;
     private final RedisSync sync;
     private final RedisSubscriptions subscriptions;
@@ -37,21 +33,8 @@ public final class RedisMessageStore implements MessageStore {
         this.commands = new RedisCommands(uri, keys, metrics);
         this.sync = new RedisSync(commands, maxMessages, metrics, timings, System::nanoTime);
         this.subscriptions = new RedisSubscriptions(commands, keys, sync, metrics);
-        moveOldLayout();
         sync.start(subscriptions::reconnect);
         subscriptions.start();
-    }
-
-    /** A Redis that holds a log from before channels keeps serving it, as channel {@code default}, with its ids and log id. */
-    private void moveOldLayout() {
-        try {
-            if (commands.moveOldLayout(ChannelName.DEFAULT)) {
-                LOG.info("moved the log kept before channels (nodecast:seq, nodecast:log, ...) to channel '{}'", ChannelName.DEFAULT);
-            }
-        } catch (RuntimeException e) {
-            // Redis is away at start-up: the log is moved at the next start, and nothing was written meanwhile.
-            LOG.warn("could not check Redis for a log kept before channels: {}", e.getMessage());
-        }
     }
 
     @Override

@@ -57,9 +57,6 @@ sealed interface RedisTopology {
     /** Whether writes should wait for a replica, so a failover keeps every acknowledged write. */
     boolean replicated();
 
-    /** Whether a script may touch keys of other slots (the layout before channels can be moved). */
-    boolean oneNode();
-
     /** For logs and errors. */
     String where();
 
@@ -107,11 +104,6 @@ sealed interface RedisTopology {
         }
 
         @Override
-        public boolean oneNode() {
-            return true;
-        }
-
-        @Override
         public String where() {
             return address.toString();
         }
@@ -142,11 +134,6 @@ sealed interface RedisTopology {
 
         @Override
         public boolean replicated() {
-            return true;
-        }
-
-        @Override
-        public boolean oneNode() {
             return true;
         }
 
@@ -221,11 +208,6 @@ sealed interface RedisTopology {
         @Override
         public boolean replicated() {
             return true;
-        }
-
-        @Override
-        public boolean oneNode() {
-            return false;
         }
 
         @Override
