@@ -69,6 +69,50 @@ class RedisLogTest {
     }
 
     @Test
+    void viewers_of_channels_that_never_had_a_message_create_nothing_of_them_in_redis_and_keep_their_ids_when_it_comes()
+            throws Exception {
+        RedisProcess redis = shared.process();
+        TestServer a = instance();
+        TestServer b = instance();
+        for (int i = 0; i < 300; i++) {
+            TestServer on = i % 2 == 0 ? a : b;
+            assertEquals("[]", on.get("/c/junk" + i + "/since?id=0").body());
+            assertEquals("[]", on.get("/c/junk" + i + "/since?last=5").body());
+        }
+        HttpResponse<String> before = b.get("/c/news/since?id=0");
+        String log = before.headers().firstValue(Replies.LOG_HEADER.toString()).orElseThrow();
+        assertEquals(log, logOf(a, "news"), "every instance names the same log for a channel that has none yet");
+        CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> b.get("/c/news/wait?id=0&log=" + log));
+        awaitTrue(() -> b.server.channels().parkedCount() == 1, "the viewer of channel news never parked");
+        assertEquals(200, a.postJson("/c/nothing/clear-messages", "").statusCode(), "clearing an empty channel is no error");
+        List<String> keys = List.of(redis.bulkLines("KEYS *"));
+        assertTrue(keys.stream().noneMatch(key -> key.contains(":c:")), "reads made keys of the channels they read: " + keys);
+        assertTrue(keys.stream().allMatch(key -> key.matches("nodecast:\\{p\\d+\\}:logs")) && keys.size() <= 64,
+                "beyond one record per partition, reads made keys: " + keys);
+
+        Message first = a.publish("news", "the first message of the channel");
+        HttpResponse<String> woken = waiting.get(5, TimeUnit.SECONDS);
+        assertEquals(200, woken.statusCode(), "the viewer's log is the channel's first log: " + woken.body());
+        assertEquals(List.of(first), TestServer.messages(woken));
+        assertEquals(log, woken.headers().firstValue(Replies.LOG_HEADER.toString()).orElseThrow());
+        assertTrue(redis.command("EXISTS " + DefaultChannelKeys.partitionTag("news") + ":c:news:seq").equals(":1"), "a publish makes the channel");
+    }
+
+    @Test
+    void a_channel_whose_keys_were_deleted_gets_a_log_of_another_id_when_published_again() {
+        RedisProcess redis = shared.process();
+        TestServer s = instance();
+        s.publish("news", "first life");
+        String first = logOf(s, "news");
+        String tag = DefaultChannelKeys.partitionTag("news");
+        assertEquals(":3", redis.command("DEL " + tag + ":c:news:seq " + tag + ":c:news:log " + tag + ":c:news:log-id"));
+
+        s.publish("news", "second life");
+        awaitTrue(() -> !logOf(s, "news").equals(first), "the channel made again kept the id of its first log");
+        assertEquals(List.of("second life"), TestServer.messages(s.get("/c/news/since?id=0")).stream().map(Message::text).toList());
+    }
+
+    @Test
     void two_deployments_with_their_own_prefix_share_a_redis_without_seeing_each_other() {
         java.net.URI uri = shared.process().uri();
         TestServer blue = shared.closedAfterTest(TestServer.start(TestServer.config(uri, TestServer.WAIT_TIMEOUT, 0).toBuilder()
@@ -258,7 +302,11 @@ class RedisLogTest {
     }
 
     static String logOf(TestServer s) {
-        return s.get("/since?id=0").headers().firstValue(Replies.LOG_HEADER.toString()).orElseThrow();
+        return logOf(s, "default");
+    }
+
+    static String logOf(TestServer s, String channel) {
+        return s.get("/c/" + channel + "/since?id=0").headers().firstValue(Replies.LOG_HEADER.toString()).orElseThrow();
     }
 
     static void awaitParked(TestServer s, int count) {

@@ -128,6 +128,28 @@ final class RedisProcess implements AutoCloseable {
         return reply(inline, true);
     }
 
+    /** Sends one inline command whose reply is an array of bulk strings (like KEYS) and returns them. */
+    String[] bulkLines(String inline) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(2_000);
+            socket.getOutputStream().write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            String head = readLine(in);
+            if (!head.startsWith("*")) {
+                throw new IllegalStateException(inline + " answered " + head);
+            }
+            String[] items = new String[Integer.parseInt(head.substring(1))];
+            for (int i = 0; i < items.length; i++) {
+                int length = Integer.parseInt(readLine(in).substring(1));
+                items[i] = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                readLine(in);
+            }
+            return items;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private String reply(String inline, boolean bulk) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(2_000);

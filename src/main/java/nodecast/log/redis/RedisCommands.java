@@ -47,20 +47,43 @@ final class RedisCommands implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisCommands.class);
 
     /**
-     * Opens the log if it has no sequence yet; returns the log id. KEYS: seq, log, log-id, idem,
-     * idem-order; ARGV[1] is always a fresh log id, ARGV[2] the events channel, ARGV[3] the channel name.
+     * KEYS: seq, log, log-id, idem, idem-order, and the partition's record of logs; ARGV[1] is
+     * always a fresh random id, ARGV[2] the events channel, ARGV[3] the channel name.
+     *
+     * <p>A channel that has no log yet still has a log id, the one its next log will get: made
+     * from the partition's epoch (random, made by the first script that needs it) and how many
+     * logs the channel has had, so every instance names the same id for it without storing
+     * anything for the channel, and viewers who asked before the first message keep their ids
+     * when it comes. Losing the record (Redis lost its data) makes a new epoch, so a log made
+     * again never takes an id a viewer may still hold.
      */
-    private static final String OPEN = """
-            local function open()
-              if redis.call('EXISTS', KEYS[1]) == 0 then
-                redis.call('SET', KEYS[1], 0)
-                redis.call('SET', KEYS[3], ARGV[1])
-                redis.call('DEL', KEYS[2], KEYS[4], KEYS[5])
-              end
-              return redis.call('GET', KEYS[3])
-            end
+    private static final String LOGS = """
             local function publish(logId, body)
               redis.call('SPUBLISH', ARGV[2], ARGV[3] .. ' ' .. logId .. ' ' .. body)
+            end
+            local function nextLogId()
+              local epoch = redis.call('HGET', KEYS[6], '.')
+              if not epoch then
+                epoch = ARGV[1]
+                redis.call('HSET', KEYS[6], '.', epoch)
+              end
+              local made = tonumber(redis.call('HGET', KEYS[6], ARGV[3]) or '0')
+              return redis.sha1hex(epoch .. ' ' .. ARGV[3] .. ' ' .. (made + 1))
+            end
+            """;
+
+    /** Opens the log if it has none yet, with the id every instance named for it; returns the log id. Only a publish makes a log. */
+    private static final String OPEN = LOGS + """
+            local function open()
+              if redis.call('EXISTS', KEYS[1]) == 0 then
+                local logId = nextLogId()
+                redis.call('HINCRBY', KEYS[6], ARGV[3], 1)
+                redis.call('SET', KEYS[1], 0)
+                redis.call('SET', KEYS[3], logId)
+                redis.call('DEL', KEYS[2], KEYS[4], KEYS[5])
+                return logId
+              end
+              return redis.call('GET', KEYS[3])
             end
             """;
 
@@ -89,10 +112,14 @@ final class RedisCommands implements AutoCloseable {
             return {logId, id}
             """;
 
-    /** ARGV[4..]: from (or "" for the newest), limit. Returns {log id, next id, json...}. */
-    private static final String READ = OPEN + """
-            local logId = open()
+    /**
+     * ARGV[4..]: from (or "" for the newest), limit. Returns {log id, next id, json...}; for a
+     * channel with no log, the id its log will get and next id 0: a read makes nothing.
+     */
+    private static final String READ = LOGS + """
             local nextId = redis.call('GET', KEYS[1])
+            if not nextId then return {nextLogId(), 0} end
+            local logId = redis.call('GET', KEYS[3])
             local messages
             if ARGV[4] == '' then
               messages = redis.call('ZRANGE', KEYS[2], -tonumber(ARGV[5]), -1)
@@ -104,17 +131,22 @@ final class RedisCommands implements AutoCloseable {
             return messages
             """;
 
-    /** Returns {log id, next id}: everything below the next id is gone. */
-    private static final String CLEAR = OPEN + """
-            local logId = open()
+    /** Returns {log id, next id}: everything below the next id is gone. A channel with no log is left so. */
+    private static final String CLEAR = LOGS + """
             local nextId = redis.call('GET', KEYS[1])
+            if not nextId then return {nextLogId(), 0} end
+            local logId = redis.call('GET', KEYS[3])
             redis.call('DEL', KEYS[2])
             publish(logId, 'clear ' .. nextId)
             return {logId, nextId}
             """;
 
-    /** ARGV[4]: the log id found to have gone back. Replaces it (once, whoever asks first); returns the log id now. */
-    private static final String RENEW = OPEN + """
+    /**
+     * ARGV[4]: the log id found to have gone back. Replaces it (once, whoever asks first); returns
+     * the log id now (for a channel with no log, the id its log will get).
+     */
+    private static final String RENEW = LOGS + """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return nextLogId() end
             if redis.call('GET', KEYS[3]) == ARGV[4] then
               redis.call('SET', KEYS[3], ARGV[1])
             end
