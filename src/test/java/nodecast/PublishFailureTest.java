@@ -66,6 +66,19 @@ class PublishFailureTest {
     }
 
     @Test
+    void a_publish_whose_idempotency_record_redis_holds_damaged_is_answered_503_not_500() {
+        TestServer s = throughProxy(RedisProxy.to(redis()));
+        assertEquals(201, post(s, "/submit-message", "k-1").statusCode());
+        String idem = DefaultChannelKeys.LOG.replaceFirst(":log$", ":idem");
+        assertEquals(":0", redis().command("HSET " + idem + " k-1 garbage"));
+
+        HttpResponse<String> retry = post(s, "/submit-message", "k-1");
+        assertEquals(503, retry.statusCode(), retry.body());
+        assertTrue(reason(retry).contains("damaged"), reason(retry));
+        assertEquals(":1", redis().command("ZCARD " + DefaultChannelKeys.LOG), "nothing more stored");
+    }
+
+    @Test
     void a_publish_whose_answer_is_lost_is_answered_504_and_its_retry_with_the_same_key_stores_it_once() {
         RedisProxy proxy = RedisProxy.to(redis());
         TestServer s = throughProxy(proxy);

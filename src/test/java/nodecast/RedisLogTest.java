@@ -113,6 +113,56 @@ class RedisLogTest {
     }
 
     @Test
+    void a_log_that_lost_its_log_id_is_renewed_and_a_publish_to_it_is_stored_once_and_answered_so() throws Exception {
+        RedisProcess redis = shared.process();
+        TestServer s = instance();
+        TestServer other = instance();
+        s.publish("before the damage");
+        String log = logOf(s);
+        CompletableFuture<HttpResponse<String>> viewer = CompletableFuture.supplyAsync(() -> other.get("/wait?id=1&log=" + log));
+        awaitParked(other, 1);
+        assertEquals(":1", redis.command("DEL " + DefaultChannelKeys.LOG_ID));
+
+        HttpResponse<String> stored = post(s, "after the damage", "order-1");
+        assertEquals(201, stored.statusCode(), stored.body());
+        HttpResponse<String> retried = post(s, "after the damage", "order-1");
+        assertEquals(200, retried.statusCode(), "the retry finds the message stored: " + retried.body());
+        assertEquals(":2", redis.command("ZCARD " + DefaultChannelKeys.LOG), "stored once");
+
+        HttpResponse<String> moved = viewer.get(5, TimeUnit.SECONDS);
+        String renewed = redis.bulk("GET " + DefaultChannelKeys.LOG_ID);
+        assertFalse(renewed.isEmpty() || renewed.equals(log), "the log id was made anew");
+        assertTrue(moved.statusCode() == 409 || moved.headers().firstValue(Replies.LOG_HEADER.toString()).orElse("").equals(renewed),
+                "the viewer was moved to the renewed log: " + moved.statusCode() + " " + moved.body());
+        awaitTrue(() -> logOf(other).equals(renewed), "the other instance follows the renewed log");
+        assertEquals(List.of("before the damage", "after the damage"),
+                TestServer.messages(other.get("/since?id=0")).stream().map(Message::text).toList());
+    }
+
+    @Test
+    void a_read_that_finds_the_log_id_gone_renews_the_log() {
+        RedisProcess redis = shared.process();
+        TestServer s = instance();
+        s.publish("kept");
+        String log = logOf(s);
+        assertEquals(":1", redis.command("DEL " + DefaultChannelKeys.LOG_ID));
+        redis.command("CLIENT KILL TYPE pubsub"); // the resync reads the damaged log
+
+        awaitTrue(() -> !logOf(s).equals(log), "the instance never moved off the log whose id is gone");
+        assertEquals(logOf(s), redis.bulk("GET " + DefaultChannelKeys.LOG_ID));
+        assertEquals(List.of("kept"), TestServer.messages(s.get("/since?id=0")).stream().map(Message::text).toList());
+    }
+
+    private static HttpResponse<String> post(TestServer s, String text, String idempotencyKey) {
+        return s.send(java.net.http.HttpRequest.newBuilder(s.uri("/submit-message"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + TestServer.KEY)
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("text=" + java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    @Test
     void two_deployments_with_their_own_prefix_share_a_redis_without_seeing_each_other() {
         java.net.URI uri = shared.process().uri();
         TestServer blue = shared.closedAfterTest(TestServer.start(TestServer.config(uri, TestServer.WAIT_TIMEOUT, 0).toBuilder()

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import nodecast.log.ChannelName;
 import nodecast.log.Json;
 import nodecast.log.LogSlice;
@@ -70,6 +71,16 @@ final class RedisCommands implements AutoCloseable {
               local made = tonumber(redis.call('HGET', KEYS[6], ARGV[3]) or '0')
               return redis.sha1hex(epoch .. ' ' .. ARGV[3] .. ' ' .. (made + 1))
             end
+            local function logIdOf()
+              local logId = redis.call('GET', KEYS[3])
+              if not logId then
+                -- The sequence without its log id (damaged, or partly evicted): a log to renew, as one that went back.
+                logId = ARGV[1]
+                redis.call('SET', KEYS[3], logId)
+                publish(logId, 'renewed')
+              end
+              return logId
+            end
             """;
 
     /** Opens the log if it has none yet, with the id every instance named for it; returns the log id. Only a publish makes a log. */
@@ -83,7 +94,7 @@ final class RedisCommands implements AutoCloseable {
                 redis.call('DEL', KEYS[2], KEYS[4], KEYS[5])
                 return logId
               end
-              return redis.call('GET', KEYS[3])
+              return logIdOf()
             end
             """;
 
@@ -119,7 +130,7 @@ final class RedisCommands implements AutoCloseable {
     private static final String READ = LOGS + """
             local nextId = redis.call('GET', KEYS[1])
             if not nextId then return {nextLogId(), 0} end
-            local logId = redis.call('GET', KEYS[3])
+            local logId = logIdOf()
             local messages
             if ARGV[4] == '' then
               messages = redis.call('ZRANGE', KEYS[2], -tonumber(ARGV[5]), -1)
@@ -135,7 +146,7 @@ final class RedisCommands implements AutoCloseable {
     private static final String CLEAR = LOGS + """
             local nextId = redis.call('GET', KEYS[1])
             if not nextId then return {nextLogId(), 0} end
-            local logId = redis.call('GET', KEYS[3])
+            local logId = logIdOf()
             redis.call('DEL', KEYS[2])
             publish(logId, 'clear ' .. nextId)
             return {logId, nextId}
@@ -148,11 +159,9 @@ final class RedisCommands implements AutoCloseable {
     private static final String RENEW = LOGS + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return nextLogId() end
             if redis.call('GET', KEYS[3]) == ARGV[4] then
-              redis.call('SET', KEYS[3], ARGV[1])
+              redis.call('DEL', KEYS[3])
             end
-            local logId = redis.call('GET', KEYS[3])
-            publish(logId, 'renewed')
-            return logId
+            return logIdOf()
             """;
 
     /** What an APPEND did; {@code replayed} when its idempotency key was used already. */
@@ -192,18 +201,19 @@ final class RedisCommands implements AutoCloseable {
     }
 
     AppendResult append(ChannelName channel, String text, String time, int maxMessages, String idempotencyKey) {
-        List<?> result = (List<?>) run(APPEND, channel, true, Json.write(text), time, Integer.toString(maxMessages),
+        Object reply = run(APPEND, channel, true, Json.write(text), time, Integer.toString(maxMessages),
                 idempotencyKey == null ? "" : idempotencyKey);
-        String logId = text(result.get(0));
-        if (result.size() == 3) {
-            return new AppendResult(logId, Message.fromJson(text(result.get(2))), true);
-        }
-        return new AppendResult(logId, new Message(number(result.get(1)), text, time), false);
+        return parsed(channel, reply, result -> {
+            String logId = text(result.get(0));
+            if (result.size() == 3) {
+                return new AppendResult(logId, message(result.get(2)), true);
+            }
+            return new AppendResult(logId, new Message(number(result.get(1)), text, time), false);
+        });
     }
 
     ClearResult clear(ChannelName channel) {
-        List<?> result = (List<?>) run(CLEAR, channel, true);
-        return new ClearResult(text(result.get(0)), number(result.get(1)));
+        return parsed(channel, run(CLEAR, channel, true), result -> new ClearResult(text(result.get(0)), number(result.get(1))));
     }
 
     /** At most {@code limit} messages of {@code channel} from id {@code from} on. */
@@ -233,12 +243,31 @@ final class RedisCommands implements AutoCloseable {
     }
 
     private LogSlice read(ChannelName channel, String from, int limit) {
-        List<?> result = (List<?>) run(READ, channel, false, from, Integer.toString(limit));
-        List<Message> messages = new ArrayList<>(result.size() - 2);
-        for (Object json : result.subList(2, result.size())) {
-            messages.add(Message.fromJson(text(json)));
+        return parsed(channel, run(READ, channel, false, from, Integer.toString(limit)), result -> {
+            List<Message> messages = new ArrayList<>(result.size() - 2);
+            for (Object json : result.subList(2, result.size())) {
+                messages.add(message(json));
+            }
+            return new LogSlice(text(result.get(0)), number(result.get(1)), messages);
+        });
+    }
+
+    /** A script's reply as {@code parse} reads it; a reply nodecast's scripts never give means the channel's data is damaged. */
+    private static <T> T parsed(ChannelName channel, Object reply, Function<List<?>, T> parse) {
+        try {
+            return parse.apply((List<?>) reply);
+        } catch (RuntimeException e) {
+            throw new DamagedLogException("Redis holds damaged data for channel " + channel + ": " + e.getMessage(), e);
         }
-        return new LogSlice(text(result.get(0)), number(result.get(1)), messages);
+    }
+
+    /** A message as stored: JSON with its id, text and time, or it is damaged. */
+    private static Message message(Object json) {
+        Message message = Message.fromJson(text(json));
+        if (message == null || message.text() == null || message.time() == null) {
+            throw new IllegalArgumentException("not a message: " + text(json));
+        }
+        return message;
     }
 
     /** Runs a script on {@code channel}'s keys with ARGV: a fresh log id, its events channel, its name, then {@code args}. */
