@@ -351,6 +351,31 @@ class RedisLogTest {
         }
     }
 
+    @Test
+    void while_redis_loads_its_data_the_instance_is_not_ready_and_it_serves_again_once_redis_has_loaded() throws Exception {
+        try (RedisProcess own = RedisProcess.start("--save", "", "--appendonly", "no", "--enable-debug-command", "yes")) {
+            TestServer s = shared.closedAfterTest(TestServer.start(own.uri(), TestServer.WAIT_TIMEOUT));
+            Message kept = s.publish("kept across the restart");
+            assertEquals("OK", own.command("DEBUG POPULATE 200000 filler").substring(1));
+            assertEquals("+OK", own.command("SAVE"));
+
+            // Loading 200,000 keys at 20 µs each takes Redis about 4 s; meanwhile it answers LOADING, but lets subscriptions in.
+            own.restartLoading("--key-load-delay", "20", "--loading-process-events-interval-bytes", "1024");
+            boolean resubscribedWhileLoading = false;
+            while (own.bulk("INFO persistence").contains("loading:1")) {
+                HttpResponse<String> ready = s.get("/readyz");
+                assertEquals(503, ready.statusCode(), "ready while Redis could not be read: " + ready.body()
+                        + "; resubscribed while loading: " + resubscribedWhileLoading);
+                resubscribedWhileLoading |= own.bulk("CLIENT LIST TYPE pubsub").contains("name=nodecast");
+                Thread.sleep(50);
+            }
+            assertTrue(resubscribedWhileLoading, "the instance never resubscribed while Redis loaded: the test proved nothing");
+            awaitTrue(() -> s.get("/readyz").statusCode() == 200, "not ready again once Redis loaded");
+            Message after = s.publish("after the restart");
+            assertEquals(List.of(kept, after), TestServer.messages(s.get("/since?id=0")));
+        }
+    }
+
     static String logOf(TestServer s) {
         return logOf(s, "default");
     }

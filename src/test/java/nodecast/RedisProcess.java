@@ -128,6 +128,31 @@ final class RedisProcess implements AutoCloseable {
         return reply(inline, true);
     }
 
+    /**
+     * Runs {@code commands} as one transaction (MULTI ... EXEC) on one connection, as a failover
+     * that loses writes and connections at once; returns the line answering EXEC.
+     */
+    String transaction(String... commands) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(2_000);
+            StringBuilder sent = new StringBuilder("MULTI\r\n");
+            for (String command : commands) {
+                sent.append(command).append("\r\n");
+            }
+            socket.getOutputStream().write(sent.append("EXEC\r\n").toString().getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i <= commands.length; i++) {
+                String queued = readLine(in);
+                if (!queued.startsWith("+")) {
+                    throw new IllegalStateException("MULTI refused: " + queued);
+                }
+            }
+            return readLine(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Sends one inline command whose reply is an array of bulk strings (like KEYS) and returns them. */
     String[] bulkLines(String inline) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -191,6 +216,26 @@ final class RedisProcess implements AutoCloseable {
     void restart() throws IOException {
         stop();
         launch(findRedisServer());
+    }
+
+    /**
+     * Stops Redis as a crash would and starts it again with {@code extra} options too, returning
+     * as soon as it answers anything, even that it is still loading its data.
+     */
+    void restartLoading(String... extra) throws IOException {
+        stop();
+        List<String> command = new ArrayList<>(List.of(findRedisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString()));
+        command.addAll(options);
+        command.addAll(List.of(extra));
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (command("PING").isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("redis-server did not start again on port " + port);
+            }
+            sleep(20);
+        }
     }
 
     @Override

@@ -42,30 +42,26 @@ final class RedisMessageLog implements MessageLog {
      */
     @Override
     public Appended append(String text, String idempotencyKey) {
-        ChannelSync.Seen before = sync.seen(channel);
+        ChannelSync.Held before = sync.held(channel);
         RedisCommands.AppendResult result = commands.append(channel, text, Message.formatTime(clock.instant()), maxMessages, idempotencyKey);
         if (!result.replayed()) {
-            CompletableFuture<Void> handled = new CompletableFuture<>();
-            sync.postAndAwait(new RedisSync.OwnAppend(channel, result.logId(), result.message(), before, handled), handled);
+            sync.postAndAwait(new RedisSync.OwnAppend(channel, result.logId(), result.message(), before, new CompletableFuture<>()));
         }
         return new Appended(result.message(), result.replayed());
     }
 
     @Override
     public LogSlice since(long from, int limit) {
-        ChannelSync.Seen before = sync.seen(channel);
         LogSlice slice = commands.since(channel, from, limit);
         metrics.logRead("old-ids");
-        sync.post(new RedisSync.OwnRead(channel, slice.logId(), slice.nextId(), before));
         return slice;
     }
 
     @Override
     public void clear() {
-        ChannelSync.Seen before = sync.seen(channel);
+        ChannelSync.Held before = sync.held(channel);
         RedisCommands.ClearResult result = commands.clear(channel);
-        CompletableFuture<Void> handled = new CompletableFuture<>();
-        sync.postAndAwait(new RedisSync.OwnClear(channel, result.logId(), result.nextId(), before, handled), handled);
+        sync.postAndAwait(new RedisSync.OwnClear(channel, result.logId(), result.nextId(), before, new CompletableFuture<>()));
     }
 
     @Override

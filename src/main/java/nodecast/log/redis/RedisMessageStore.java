@@ -55,6 +55,10 @@ public final class RedisMessageStore implements MessageStore {
         if (sync.phase() != RedisSync.Phase.HEARING) {
             return "not subscribed to Redis (" + commands.where() + "): this instance would not hear other instances' messages";
         }
+        int behind = sync.channelsBehind();
+        if (behind > 0) {
+            return behind + " channel(s) not yet read from Redis (" + commands.where() + ") since it was subscribed to again or failed";
+        }
         return null;
     }
 
