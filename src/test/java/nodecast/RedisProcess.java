@@ -20,6 +20,13 @@ import java.util.List;
  * under CI ({@code CI=true}), where that is a failure.
  */
 final class RedisProcess implements AutoCloseable {
+    /**
+     * An inline EVAL (give it {@code 1 KEY}) that writes 64 MB to KEY, a megabyte at a time: 64 MB of replication stream from a
+     * short command, more than the kernel buffers for a paused replica, so what is written after it stays in the master.
+     */
+    static final String FILL_REPLICATION = "EVAL \"local v = string.rep('x', 1048576) for i = 1, 64 do redis.call('SET', KEYS[1], v) end"
+            + " return 1\"";
+
     private final int port;
     private final Path dir;
     private final List<String> options;
@@ -208,6 +215,29 @@ final class RedisProcess implements AutoCloseable {
         process.destroyForcibly();
         try {
             process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Freezes Redis as a stalled machine would ({@code kill -STOP}): its connections stay open, and nothing answers. */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a paused Redis run again ({@code kill -CONT}). */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder(Tools.require("kill", "procps"), "-" + name, Long.toString(process.pid())).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " failed for redis-server on port " + port);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,6 +1,7 @@
 package nodecast.log.redis;
 
 import java.time.Clock;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import nodecast.log.Appended;
 import nodecast.log.ChannelName;
@@ -16,14 +17,17 @@ final class RedisMessageLog implements MessageLog {
     private final RedisSync sync;
     private final Clock clock;
     private final Metrics metrics;
+    private final WriteRetries retries;
     private final int maxMessages;
     /** What {@link #start} was given, so {@link #close} stops feeding that one only. */
     private volatile Listener listener;
 
-    RedisMessageLog(ChannelName channel, RedisCommands commands, RedisSync sync, Clock clock, Metrics metrics, int maxMessages) {
+    RedisMessageLog(ChannelName channel, RedisCommands commands, RedisSync sync, WriteRetries retries, Clock clock, Metrics metrics,
+            int maxMessages) {
         this.channel = channel;
         this.commands = commands;
         this.sync = sync;
+        this.retries = retries;
         this.clock = clock;
         this.metrics = metrics;
         this.maxMessages = maxMessages;
@@ -36,14 +40,18 @@ final class RedisMessageLog implements MessageLog {
     }
 
     /**
-     * Once the script has run the message is stored, whatever happens next: nothing after it can
-     * fail. The publisher waits (briefly) until this instance's listener has the message, so its
-     * next read here sees its own write.
+     * Every attempt of one publish carries the same time and token, so a retry after a lost
+     * answer finds the message its first attempt stored, and never stores it again. Once stored
+     * (and confirmed) nothing after it can fail. The publisher waits (briefly) until this
+     * instance's listener has the message, so its next read here sees its own write.
      */
     @Override
     public Appended append(String text, String idempotencyKey) {
         ChannelSync.Held before = sync.held(channel);
-        RedisCommands.AppendResult result = commands.append(channel, text, Message.formatTime(clock.instant()), maxMessages, idempotencyKey);
+        String time = Message.formatTime(clock.instant());
+        String token = UUID.randomUUID().toString();
+        RedisCommands.AppendResult result = retries.run(() -> commands.append(channel, text, time, maxMessages, idempotencyKey, token),
+                () -> commands.holds(channel, token));
         if (!result.replayed()) {
             sync.postAndAwait(new RedisSync.OwnAppend(channel, result.logId(), result.message(), before, new CompletableFuture<>()));
         }
@@ -60,7 +68,8 @@ final class RedisMessageLog implements MessageLog {
     @Override
     public void clear() {
         ChannelSync.Held before = sync.held(channel);
-        RedisCommands.ClearResult result = commands.clear(channel);
+        String token = UUID.randomUUID().toString();
+        RedisCommands.ClearResult result = retries.run(() -> commands.clear(channel, token), () -> commands.holds(channel, token));
         sync.postAndAwait(new RedisSync.OwnClear(channel, result.logId(), result.nextId(), before, new CompletableFuture<>()));
     }
 
