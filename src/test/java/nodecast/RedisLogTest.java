@@ -153,6 +153,22 @@ class RedisLogTest {
         assertEquals(List.of("kept"), TestServer.messages(s.get("/since?id=0")).stream().map(Message::text).toList());
     }
 
+    @Test
+    void a_message_that_utf_8_cannot_carry_is_refused_400_so_the_copy_held_never_differs_from_redis_and_renews_nothing() {
+        TestServer s = instance();
+        s.publish("before");
+        // A lone surrogate: JSON can escape it, but no UTF-8 (what Redis stores, what viewers receive) can carry it.
+        HttpResponse<String> refused = s.send(java.net.http.HttpRequest.newBuilder(s.uri("/submit-message"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestServer.KEY)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\": \"a\\ud800b\"}")));
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals(":1", shared.process().command("ZCARD " + DefaultChannelKeys.LOG), "nothing stored");
+        s.publish("after");
+        assertEquals(0, TestServer.messages(s.get("/since?id=0")).get(0).id(), "the log was not renewed");
+        assertFalse(s.get("/metrics").body().contains("nodecast_log_renewals_total 1.0"));
+    }
+
     private static HttpResponse<String> post(TestServer s, String text, String idempotencyKey) {
         return s.send(java.net.http.HttpRequest.newBuilder(s.uri("/submit-message"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

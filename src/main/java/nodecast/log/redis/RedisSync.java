@@ -381,7 +381,7 @@ public final class RedisSync implements AutoCloseable {
     }
 
     private Stream<ChannelSync> channelsCarriedBy(Hearing hearing) {
-        return channels.values().stream().filter(sync -> carrying[sync.partition()] == hearing).toList().stream();
+        return channels.values().stream().filter(sync -> carrying[sync.partition()] == hearing);
     }
 
     /** Whether the subscription carrying {@code partition} hears Redis now. */
