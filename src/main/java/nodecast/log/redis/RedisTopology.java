@@ -39,7 +39,7 @@ sealed interface RedisTopology extends AutoCloseable {
     /** A pooled connection to the master that holds {@code key} now; closing it gives it back (or drops it, if it broke). */
     Connection connectionFor(String key);
 
-    /** A pooled connection to each server that holds channels now, for the start-up check of what the Redis user may run. */
+    /** A pooled connection to each master that holds channels now, for the start-up check of what the Redis user may run. */
     List<Supplier<Connection>> servers();
 
     /** The server that holds each of {@code partitions} now, with the partitions it holds, in their order. */
@@ -200,7 +200,7 @@ sealed interface RedisTopology extends AutoCloseable {
         @Override
         public List<Supplier<Connection>> servers() {
             List<Supplier<Connection>> servers = new ArrayList<>();
-            for (ConnectionPool pool : slots.getNodes().values()) {
+            for (ConnectionPool pool : slots.getPrimaryNodes().values()) {
                 servers.add(pool::getResource);
             }
             return servers;
