@@ -29,6 +29,9 @@ final class RedisProxy implements AutoCloseable {
     private volatile boolean dropThatReply;
     private volatile String slowMarker;
     private volatile long slowMillis;
+    /** Answers held back by {@link #answerSlowly} so far, and those since handed on. */
+    private final java.util.concurrent.atomic.AtomicInteger slowHeld = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger slowGiven = new java.util.concurrent.atomic.AtomicInteger();
 
     private RedisProxy(RedisProcess redis) throws IOException {
         this.redisPort = redis.port();
@@ -78,6 +81,16 @@ final class RedisProxy implements AutoCloseable {
     void answerSlowly(String marker, java.time.Duration delay) {
         slowMillis = delay.toMillis();
         slowMarker = marker;
+    }
+
+    /** How many answers {@link #answerSlowly} has begun to hold back. */
+    int slowAnswersHeld() {
+        return slowHeld.get();
+    }
+
+    /** How many answers {@link #answerSlowly} held back and then handed on. */
+    int slowAnswersGiven() {
+        return slowGiven.get();
     }
 
     /** Resets new connections until {@link #heal()}; those open carry on. */
@@ -172,8 +185,10 @@ final class RedisProxy implements AutoCloseable {
                             String slow = slowMarker;
                             answerNextSlowly |= slow != null && text.contains(slow);
                         }
-                        if (!fromClient && answerNextSlowly) {
+                        boolean slow = !fromClient && answerNextSlowly;
+                        if (slow) {
                             answerNextSlowly = false;
+                            slowHeld.incrementAndGet();
                             Thread.sleep(slowMillis);
                         }
                         if (frozen) {
@@ -185,6 +200,9 @@ final class RedisProxy implements AutoCloseable {
                         }
                         out.write(buffer, 0, n);
                         out.flush();
+                        if (slow) {
+                            slowGiven.incrementAndGet();
+                        }
                         if (!fromClient && cutAfterNextReply) {
                             cut();
                         }
