@@ -24,15 +24,15 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   NEVER_READ --its subscription hears: read the newest messages--&gt; READING
- *   STALE      --read what was missed, from the newest message held--&gt; READING
+ *   STALE      --read what was missed, from the newest message held (or the newest whole, if those no longer follow on)--&gt; READING
  *   GONE_BACK  --renew the log, then read its newest messages--&gt; READING
  *   FAILED     --after its back-off (0.1 s doubling to 2 s; to 30 s for damaged data)--&gt; READING
  *   READING    --read: Redis holds the message held, and the ids follow on--&gt; LIVE
- *   READING    --read: more to read, or a change came meanwhile (subscribed again, garbled)--&gt; STALE
+ *   READING    --read: more to read, the ids held no longer follow on, or a change came meanwhile (subscribed again, garbled)--&gt; STALE
  *   READING    --read: Redis holds another message at an id held, or its next id is below one held--&gt; GONE_BACK
  *   READING    --read failed: Redis unavailable, or its data damaged--&gt; FAILED
  *   LIVE       --subscribed again, a gap in the ids heard, another log's event, a garbled event--&gt; STALE
- *   LIVE, STALE, FAILED --a message other than the one held at its id, or an own write given an id held before--&gt; GONE_BACK
+ *   LIVE, STALE, FAILED --a message other than the one held at its id, or an own write given an id (or a clear a next id) held before--&gt; GONE_BACK
  *   FAILED     --subscribed again: at once--&gt; NEVER_READ, STALE or GONE_BACK, as it was before it failed
  *   any        --handling it threw (a bug, or the listener refused what it was handed)--&gt; FAILED, then read whole
  * </pre>
