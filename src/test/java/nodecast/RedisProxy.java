@@ -171,6 +171,10 @@ final class RedisProxy implements AutoCloseable {
                 byte[] buffer = new byte[64 * 1024];
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                     for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        // Whether this chunk from Redis answers a marked command, as told when it was read: a reply read
+                        // before that command came (the PING ahead of a script) is passed on as it is.
+                        boolean cutAfterThis = !fromClient && cutAfterNextReply;
+                        boolean slow = !fromClient && answerNextSlowly;
                         if (fromClient) {
                             String text = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
                             if (text.contains("SUBSCRIBE")) {
@@ -182,10 +186,9 @@ final class RedisProxy implements AutoCloseable {
                                 cutAfterReplyTo = null;
                                 cutAfterNextReply = true;
                             }
-                            String slow = slowMarker;
-                            answerNextSlowly |= slow != null && text.contains(slow);
+                            String slowText = slowMarker;
+                            answerNextSlowly |= slowText != null && text.contains(slowText);
                         }
-                        boolean slow = !fromClient && answerNextSlowly;
                         if (slow) {
                             answerNextSlowly = false;
                             slowHeld.incrementAndGet();
@@ -194,7 +197,7 @@ final class RedisProxy implements AutoCloseable {
                         if (frozen) {
                             continue;
                         }
-                        if (!fromClient && cutAfterNextReply && dropThatReply) {
+                        if (cutAfterThis && dropThatReply) {
                             cut();
                             break;
                         }
@@ -203,7 +206,7 @@ final class RedisProxy implements AutoCloseable {
                         if (slow) {
                             slowGiven.incrementAndGet();
                         }
-                        if (!fromClient && cutAfterNextReply) {
+                        if (cutAfterThis) {
                             cut();
                         }
                     }
