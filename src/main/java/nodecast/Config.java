@@ -18,7 +18,7 @@ import nodecast.publish.ClientAddress;
  * of {@link Builder}, and {@code --help} shows them from there. Each flag can also be set by an
  * environment variable; a flag wins over its variable.
  */
-record Config(String host, int port, URI redis, String redisPrefix, Duration waitTimeout, int maxMessages, int maxChannels,
+record Config(String host, int port, URI redis, String redisPrefix, Duration redisRetry, Duration waitTimeout, int maxMessages, int maxChannels,
         Duration channelIdle, int maxMessageLength,
         String publishKey, boolean openPublishing, int maxBodyBytes, int maxHeaderBytes, int maxWaiters,
         Duration keepalive, int maxQueuedBytes, int publishRate, String corsOrigin, int adminPort, Set<String> trustedProxies) {
@@ -34,7 +34,7 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
     }
 
     Builder toBuilder() {
-        return builder().host(host).port(port).redis(redis).redisPrefix(redisPrefix).waitTimeout(waitTimeout).maxMessages(maxMessages)
+        return builder().host(host).port(port).redis(redis).redisPrefix(redisPrefix).redisRetry(redisRetry).waitTimeout(waitTimeout).maxMessages(maxMessages)
                 .maxChannels(maxChannels).channelIdle(channelIdle)
                 .maxMessageLength(maxMessageLength).publishKey(publishKey).openPublishing(openPublishing)
                 .maxBodyBytes(maxBodyBytes).maxHeaderBytes(maxHeaderBytes).maxWaiters(maxWaiters)
@@ -50,6 +50,7 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
         private int port = 8000;
         private URI redis = null;
         private String redisPrefix = "nodecast";
+        private Duration redisRetry = Duration.ofSeconds(5);
         private Duration waitTimeout = Duration.ofSeconds(10);
         private int maxMessages = 10_000;
         private int maxChannels = 10_000;
@@ -88,6 +89,11 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
 
         Builder redisPrefix(String redisPrefix) {
             this.redisPrefix = redisPrefix;
+            return this;
+        }
+
+        Builder redisRetry(Duration redisRetry) {
+            this.redisRetry = redisRetry;
             return this;
         }
 
@@ -175,7 +181,7 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
         }
 
         Config build() {
-            return new Config(host, port, redis, redisPrefix, waitTimeout, maxMessages, maxChannels, channelIdle, maxMessageLength, publishKey, openPublishing,
+            return new Config(host, port, redis, redisPrefix, redisRetry, waitTimeout, maxMessages, maxChannels, channelIdle, maxMessageLength, publishKey, openPublishing,
                     maxBodyBytes, maxHeaderBytes, maxWaiters, keepalive, maxQueuedBytes, publishRate, corsOrigin, adminPort, trustedProxies);
         }
     }
@@ -230,6 +236,10 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration wai
             new Option<>("--redis-prefix", "NODECAST_REDIS_PREFIX", "PREFIX",
                     "what every Redis key and channel of this deployment starts with, so deployments can share a Redis",
                     Config::redisPrefix, Builder::redisPrefix, Config::redisPrefix),
+            new Option<>("--redis-retry", "NODECAST_REDIS_RETRY", "SECONDS",
+                    "how long a publish or clear whose answer Redis lost, or that no replica confirmed, is tried again (under its own token,"
+                            + " so never done twice) before it is answered 504; fractions allowed, at most 60",
+                    v -> seconds(v, 60), Builder::redisRetry, c -> inSeconds(c.redisRetry())),
             new Option<>("--wait-timeout", "NODECAST_WAIT_TIMEOUT", "SECONDS",
                     "how long /wait holds a request before answering []; fractions allowed, at most 60",
                     v -> seconds(v, 60), Builder::waitTimeout, c -> inSeconds(c.waitTimeout())),

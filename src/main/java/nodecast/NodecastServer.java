@@ -73,7 +73,7 @@ final class NodecastServer implements AutoCloseable {
         Metrics metrics = new Metrics();
         store = config.redis() == null
                 ? new MemoryMessageStore(config.maxMessages(), config.maxChannels(), clock)
-                : new RedisMessageStore(config.redis(), config.redisPrefix(), config.maxMessages(), clock, metrics);
+                : new RedisMessageStore(config.redis(), config.redisPrefix(), config.maxMessages(), config.redisRetry(), clock, metrics);
         int cores = Runtime.getRuntime().availableProcessors();
         worker = Xnio.getInstance().createWorker(OptionMap.builder()
                 .set(Options.WORKER_IO_THREADS, cores)

@@ -76,7 +76,7 @@ class ConfigTest {
                 checked.add(matcher.group(1));
             }
         }
-        assertEquals(List.of("--host", "--port", "--redis-prefix", "--wait-timeout", "--max-messages", "--max-channels", "--channel-idle", "--max-message-length", "--open-publishing",
+        assertEquals(List.of("--host", "--port", "--redis-prefix", "--redis-retry", "--wait-timeout", "--max-messages", "--max-channels", "--channel-idle", "--max-message-length", "--open-publishing",
                 "--max-body-bytes", "--max-header-bytes", "--max-waiters", "--keepalive", "--max-queued-bytes", "--publish-rate"), checked);
     }
 

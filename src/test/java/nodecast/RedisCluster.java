@@ -104,6 +104,19 @@ final class RedisCluster implements AutoCloseable {
         return null;
     }
 
+    /** The replica of {@code master}, as the master sees it. */
+    RedisProcess replicaOf(RedisProcess master) {
+        String masterId = master.bulk("CLUSTER MYID");
+        for (String line : master.bulk("CLUSTER NODES").split("\n")) {
+            String[] fields = line.trim().split(" ");
+            if (fields.length > 3 && fields[2].contains("slave") && fields[3].equals(masterId)) {
+                int port = Integer.parseInt(fields[1].replaceFirst("^[^:]*:", "").replaceFirst("@.*$", ""));
+                return nodes.stream().filter(node -> node.port() == port).findFirst().orElseThrow();
+            }
+        }
+        throw new AssertionError("master on port " + master.port() + " has no replica");
+    }
+
     /** The running masters, each once. */
     List<RedisProcess> masters() {
         return running().filter(node -> node.bulk("INFO replication").contains("role:master")).toList();

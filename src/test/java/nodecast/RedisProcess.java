@@ -20,6 +20,13 @@ import java.util.List;
  * under CI ({@code CI=true}), where that is a failure.
  */
 final class RedisProcess implements AutoCloseable {
+    /**
+     * An inline EVAL (give it {@code 1 KEY}) that writes 64 MB to KEY, a megabyte at a time: 64 MB of replication stream from a
+     * short command, more than the kernel buffers for a paused replica, so what is written after it stays in the master.
+     */
+    static final String FILL_REPLICATION = "EVAL \"local v = string.rep('x', 1048576) for i = 1, 64 do redis.call('SET', KEYS[1], v) end"
+            + " return 1\"";
+
     private final int port;
     private final Path dir;
     private final List<String> options;
@@ -128,6 +135,53 @@ final class RedisProcess implements AutoCloseable {
         return reply(inline, true);
     }
 
+    /**
+     * Runs {@code commands} as one transaction (MULTI ... EXEC) on one connection, as a failover
+     * that loses writes and connections at once; returns the line answering EXEC.
+     */
+    String transaction(String... commands) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(2_000);
+            StringBuilder sent = new StringBuilder("MULTI\r\n");
+            for (String command : commands) {
+                sent.append(command).append("\r\n");
+            }
+            socket.getOutputStream().write(sent.append("EXEC\r\n").toString().getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i <= commands.length; i++) {
+                String queued = readLine(in);
+                if (!queued.startsWith("+")) {
+                    throw new IllegalStateException("MULTI refused: " + queued);
+                }
+            }
+            return readLine(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Sends one inline command whose reply is an array of bulk strings (like KEYS) and returns them. */
+    String[] bulkLines(String inline) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(2_000);
+            socket.getOutputStream().write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            String head = readLine(in);
+            if (!head.startsWith("*")) {
+                throw new IllegalStateException(inline + " answered " + head);
+            }
+            String[] items = new String[Integer.parseInt(head.substring(1))];
+            for (int i = 0; i < items.length; i++) {
+                int length = Integer.parseInt(readLine(in).substring(1));
+                items[i] = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                readLine(in);
+            }
+            return items;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private String reply(String inline, boolean bulk) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(2_000);
@@ -166,9 +220,52 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Freezes Redis as a stalled machine would ({@code kill -STOP}): its connections stay open, and nothing answers. */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a paused Redis run again ({@code kill -CONT}). */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder(Tools.require("kill", "procps"), "-" + name, Long.toString(process.pid())).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " failed for redis-server on port " + port);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     void restart() throws IOException {
         stop();
         launch(findRedisServer());
+    }
+
+    /**
+     * Stops Redis as a crash would and starts it again with {@code extra} options too, returning
+     * as soon as it answers anything, even that it is still loading its data.
+     */
+    void restartLoading(String... extra) throws IOException {
+        stop();
+        List<String> command = new ArrayList<>(List.of(findRedisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString()));
+        command.addAll(options);
+        command.addAll(List.of(extra));
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (command("PING").isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("redis-server did not start again on port " + port);
+            }
+            sleep(20);
+        }
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP proxy between nodecast and a test Redis that fails on cue, as networks and failovers do:
  * it can cut every connection right after Redis answered a given command (and reset new ones),
- * or silently stop carrying the subscription's traffic while keeping its connection open.
+ * silently stop carrying the subscription's traffic while keeping its connection open, answer
+ * some commands slowly, or refuse new connections while the open ones carry on.
  */
 final class RedisProxy implements AutoCloseable {
     private final int redisPort;
@@ -26,6 +27,11 @@ final class RedisProxy implements AutoCloseable {
     private volatile String cutAfterReplyTo;
     private volatile boolean subscriptionsFrozen;
     private volatile boolean dropThatReply;
+    private volatile String slowMarker;
+    private volatile long slowMillis;
+    /** Answers held back by {@link #answerSlowly} so far, and those since handed on. */
+    private final java.util.concurrent.atomic.AtomicInteger slowHeld = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger slowGiven = new java.util.concurrent.atomic.AtomicInteger();
 
     private RedisProxy(RedisProcess redis) throws IOException {
         this.redisPort = redis.port();
@@ -71,10 +77,32 @@ final class RedisProxy implements AutoCloseable {
         links.stream().filter(link -> link.subscribed).forEach(link -> link.frozen = true);
     }
 
-    /** Carries new subscriptions again and accepts connections again (after a cut); connections frozen so far stay frozen. */
+    /** Until {@link #heal()}, every answer to a command whose text contains {@code marker} reaches the client {@code delay} late. */
+    void answerSlowly(String marker, java.time.Duration delay) {
+        slowMillis = delay.toMillis();
+        slowMarker = marker;
+    }
+
+    /** How many answers {@link #answerSlowly} has begun to hold back. */
+    int slowAnswersHeld() {
+        return slowHeld.get();
+    }
+
+    /** How many answers {@link #answerSlowly} held back and then handed on. */
+    int slowAnswersGiven() {
+        return slowGiven.get();
+    }
+
+    /** Resets new connections until {@link #heal()}; those open carry on. */
+    void refuseNewConnections() {
+        refusing = true;
+    }
+
+    /** Carries new subscriptions again, accepts connections again (after a cut) and answers at once; connections frozen so far stay frozen. */
     void heal() {
         subscriptionsFrozen = false;
         refusing = false;
+        slowMarker = null;
     }
 
     private void accept() {
@@ -126,6 +154,7 @@ final class RedisProxy implements AutoCloseable {
         volatile boolean subscribed;
         volatile boolean frozen;
         private volatile boolean cutAfterNextReply;
+        private volatile boolean answerNextSlowly;
 
         Link(Socket client, Socket redis) {
             this.client = client;
@@ -142,6 +171,10 @@ final class RedisProxy implements AutoCloseable {
                 byte[] buffer = new byte[64 * 1024];
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                     for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        // Whether this chunk from Redis answers a marked command, as told when it was read: a reply read
+                        // before that command came (the PING ahead of a script) is passed on as it is.
+                        boolean cutAfterThis = !fromClient && cutAfterNextReply;
+                        boolean slow = !fromClient && answerNextSlowly;
                         if (fromClient) {
                             String text = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
                             if (text.contains("SUBSCRIBE")) {
@@ -153,22 +186,34 @@ final class RedisProxy implements AutoCloseable {
                                 cutAfterReplyTo = null;
                                 cutAfterNextReply = true;
                             }
+                            String slowText = slowMarker;
+                            answerNextSlowly |= slowText != null && text.contains(slowText);
+                        }
+                        if (slow) {
+                            answerNextSlowly = false;
+                            slowHeld.incrementAndGet();
+                            Thread.sleep(slowMillis);
                         }
                         if (frozen) {
                             continue;
                         }
-                        if (!fromClient && cutAfterNextReply && dropThatReply) {
+                        if (cutAfterThis && dropThatReply) {
                             cut();
                             break;
                         }
                         out.write(buffer, 0, n);
                         out.flush();
-                        if (!fromClient && cutAfterNextReply) {
+                        if (slow) {
+                            slowGiven.incrementAndGet();
+                        }
+                        if (cutAfterThis) {
                             cut();
                         }
                     }
                 } catch (IOException e) {
                     // one side closed: close both
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
                 close();
             }, "redis-proxy-pump");

@@ -24,9 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import nodecast.http.Replies;
 import nodecast.log.Appended;
-import nodecast.log.Message;
-import nodecast.log.MessageLog;
 import nodecast.log.ChannelName;
+import nodecast.log.Message;
 import nodecast.log.MessageLog;
 import nodecast.log.redis.RedisMessageStore;
 import nodecast.log.redis.RedisSync;
@@ -65,7 +64,7 @@ class RedisSyncTest {
     }
 
     private MessageLog log(MessageLog.Listener listener, int maxMessages) {
-        RedisMessageStore store = started(new RedisMessageStore(redis().uri(), "nodecast", maxMessages, Clock.systemUTC(), new Metrics(),
+        RedisMessageStore store = started(new RedisMessageStore(redis().uri(), "nodecast", maxMessages, Duration.ofSeconds(1), Clock.systemUTC(), new Metrics(),
                 new RedisSync.Timings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1))));
         MessageLog log = started(store.channel(ChannelName.DEFAULT));
         log.start(listener);
@@ -318,17 +317,203 @@ class RedisSyncTest {
         }
     }
 
+    // Section 1 of issue 16: a healthy Redis must never look deaf.
+    @Test
+    void a_blip_on_the_subscription_costs_a_read_of_what_was_missed_not_of_every_channel_whole() throws Exception {
+        try (RedisProcess own = RedisProcess.start()) {
+            TestServer s = instance(own.uri(), TestServer.WAIT_TIMEOUT);
+            List<String> channels = List.of("big-0", "big-1", "big-2");
+            String text = "x".repeat(1_900);
+            for (int i = 0; i < 300; i++) {
+                for (String channel : channels) {
+                    s.publish(channel, text + i);
+                }
+            }
+            long tails = 0;
+            for (String channel : channels) {
+                tails += s.get("/c/" + channel + "/since?id=0").body().length(); // follows it, and counts what it holds
+            }
+            long readsBefore = count(s, "nodecast_log_reads_total{purpose=\"resync\"}");
+            long sentBefore = outputBytes(own);
+
+            own.command("CLIENT KILL TYPE pubsub");
+            awaitTrue(() -> count(s, "nodecast_log_reads_total{purpose=\"resync\"}") >= readsBefore + channels.size() + 1,
+                    "every followed channel read again after the blip");
+            awaitTrue(() -> s.get("/readyz").statusCode() == 200, "ready again");
+            long sent = outputBytes(own) - sentBefore;
+
+            System.out.printf("a pub/sub blip with %d channels holding %,d bytes of messages cost %,d bytes of Redis replies%n",
+                    channels.size(), tails, sent);
+            assertTrue(sent < tails / 20, "a blip that missed nothing re-read " + sent + " bytes of " + tails);
+            for (String channel : channels) {
+                assertEquals(300, TestServer.messages(s.get("/c/" + channel + "/since?id=0")).size());
+            }
+        }
+    }
+
+    @Test
+    void resync_reads_that_redis_answers_slowly_never_hold_up_the_heartbeat_nor_make_a_healthy_instance_deaf() throws Exception {
+        RedisProxy proxy = started(RedisProxy.to(redis()));
+        Metrics metrics = new Metrics();
+        StoryListener story = new StoryListener();
+        RedisMessageStore store = started(new RedisMessageStore(proxy.uri(), "nodecast", 1_000, Duration.ofSeconds(1), Clock.systemUTC(), metrics,
+                new RedisSync.Timings(Duration.ofMillis(200), Duration.ofMillis(1_500), Duration.ofSeconds(1))));
+        MessageLog log = started(store.channel(ChannelName.DEFAULT));
+        log.start(story);
+        log.append("before the blip", null);
+        awaitTrue(() -> story.next() == 1, "synced");
+
+        // Redis takes longer to answer the resync's read than the instance waits for its heartbeat (but less than the
+        // client's 2 s timeout); the heartbeat itself is answered at once.
+        proxy.answerSlowly("'ZRANGE'", Duration.ofMillis(1_900));
+        redis().command("CLIENT KILL TYPE pubsub");
+        Awaiting.poll(() -> proxy.slowAnswersHeld() == 1, Duration.ofSeconds(10), "the resync's read held back");
+        long beatsBefore = calls(redis(), "spublish");
+        Awaiting.poll(() -> proxy.slowAnswersGiven() == 1, Duration.ofSeconds(10), "the resync's read answered");
+        long beatsDuring = calls(redis(), "spublish") - beatsBefore;
+        awaitTrue(() -> metrics.scrape().contains("nodecast_log_reads_total{purpose=\"resync\"} 2.0"), "read again after the blip");
+        Thread.sleep(1_500); // a heartbeat's worth more, so a deaf instance would have said so
+        proxy.heal();
+
+        assertTrue(beatsDuring >= 4, "heartbeats sent while a read took 1.9 s (one every 200 ms is due): " + beatsDuring);
+        assertFalse(metrics.scrape().contains("cause=\"deaf\""), "a slow read made the instance deaf: " + metrics.scrape().lines()
+                .filter(line -> line.startsWith("nodecast_redis")).toList());
+        assertEquals(null, store.problem());
+        assertEquals(List.of(), story.violations());
+    }
+
+    @Test
+    void a_stalled_sync_leaves_the_backlog_to_redis_which_cuts_the_subscriber_and_nothing_is_lost() throws Exception {
+        assertEquals("+OK", redis().command("CONFIG SET client-output-buffer-limit \"pubsub 1mb 0 0\""));
+        try {
+            Metrics metrics = new Metrics();
+            StoryListener story = new StoryListener();
+            RedisMessageStore store = started(new RedisMessageStore(redis().uri(), "nodecast", 1_000, Duration.ofSeconds(1), Clock.systemUTC(), metrics,
+                    new RedisSync.Timings(Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(1))));
+            MessageLog held = started(store.channel(ChannelName.DEFAULT));
+            held.start(story);
+            MessageLog publisher = log(new StoryListener());
+            publisher.append("zero", null);
+            awaitTrue(() -> story.next() == 1, "synced");
+
+            CountDownLatch stalled = story.holdNextCall();
+            publisher.append("one", null);
+            assertTrue(stalled.await(10, TimeUnit.SECONDS), "the sync never handed over message one");
+            // 20 MB of events on the partition's channel while the sync thread is stuck in the listener, at
+            // a pace any subscriber thread keeps up with: only one that stops reading leaves them to Redis.
+            String event = "default " + story.logId() + " " + "y".repeat(1_000);
+            try (redis.clients.jedis.Jedis flood = new redis.clients.jedis.Jedis("127.0.0.1", redis().port())) {
+                for (int batch = 0; batch < 40; batch++) {
+                    redis.clients.jedis.Pipeline pipeline = flood.pipelined();
+                    for (int i = 0; i < 500; i++) {
+                        pipeline.sendCommand(redis.clients.jedis.Protocol.Command.SPUBLISH, DefaultChannelKeys.EVENTS, event);
+                    }
+                    pipeline.sync();
+                    Thread.sleep(100);
+                }
+            }
+            story.letGo();
+            publisher.append("two", null);
+
+            Awaiting.poll(() -> metrics.scrape().contains("nodecast_redis_subscription_reconnects_total{cause=\"lost\"}"),
+                    Duration.ofSeconds(30), "Redis to cut the subscriber (else the instance took the whole backlog into memory)");
+            awaitTrue(() -> story.next() == 3, "the stalled instance caught up");
+            assertEquals(List.of(), story.violations());
+        } finally {
+            redis().command("CONFIG SET client-output-buffer-limit \"pubsub 32mb 8mb 60\"");
+        }
+    }
+
+    // Section 2 of issue 16: a failover that loses a write is always noticed.
+    @Test
+    void a_write_lost_in_a_failover_is_noticed_by_an_instance_that_only_relayed_it() throws Exception {
+        RedisProxy proxy = started(RedisProxy.to(redis()));
+        TestServer relay = instance(proxy.uri(), LONG_WAIT);
+        TestServer publisher = instance(redis().uri(), TestServer.WAIT_TIMEOUT); // never follows channel news
+        Viewer viewer = started(Viewer.followChannel(List.of(java.net.URI.create("http://127.0.0.1:" + relay.port())), "news"));
+        for (String text : List.of("m0", "m1", "lost")) {
+            publisher.publish("news", text);
+        }
+        viewer.awaitCount(3, LONG_WAIT);
+        String log = viewer.seen().get(0).log();
+
+        // The relay stays away while Redis loses id 2 with every subscription, and the publisher is given id 2 again.
+        proxy.refuseNewConnections();
+        String tag = DefaultChannelKeys.partitionTag("news");
+        assertEquals("*3", redis().transaction("SET " + tag + ":c:news:seq 2", "ZREMRANGEBYSCORE " + tag + ":c:news:log 2 2",
+                "CLIENT KILL TYPE pubsub"));
+        assertEquals(2, publisher.publish("news", "new-2").id());
+        proxy.heal();
+        publisher.publish("news", "after");
+
+        awaitTrue(() -> viewer.seen().stream().anyMatch(seen -> seen.text().equals("after")), "the viewer got the next message");
+        List<String> onTheLastLog = viewer.seen().stream().filter(seen -> seen.log().equals(viewer.seen().get(viewer.seen().size() - 1).log()))
+                .map(Viewer.Seen::text).toList();
+        assertEquals(List.of("m0", "m1", "new-2", "after"), onTheLastLog, "the viewer holds id 2 as the log says: " + viewer.seen());
+        assertNotEquals(log, viewer.seen().get(viewer.seen().size() - 1).log(), "the viewer was not moved to a new log");
+        assertEquals("new-2", TestServer.messages(relay.get("/c/news/since?id=2")).get(0).text());
+    }
+
+    // Section 5 of issue 16: one bad channel never stalls the others.
+    @Test
+    void one_channel_with_damaged_data_never_stalls_the_others() throws Exception {
+        RedisProxy proxy = started(RedisProxy.to(redis()));
+        TestServer viewed = instance(proxy.uri(), LONG_WAIT);
+        TestServer publisher = instance(redis().uri(), TestServer.WAIT_TIMEOUT);
+        List<String> channels = List.of("c0", "c1", "c2", "c3", "c4", "c5");
+        Map<String, Viewer> viewers = new java.util.LinkedHashMap<>();
+        for (String channel : channels) {
+            publisher.publish(channel, channel + " first");
+            viewers.put(channel, started(Viewer.followChannel(List.of(java.net.URI.create("http://127.0.0.1:" + viewed.port())), channel)));
+        }
+        viewers.values().forEach(viewer -> viewer.awaitCount(1, LONG_WAIT));
+        // Something other than nodecast wrote into c3's log, at the id it would give next.
+        String tag = DefaultChannelKeys.partitionTag("c3");
+        assertEquals(":1", redis().command("ZADD " + tag + ":c:c3:log 1 garbage"));
+
+        proxy.refuseNewConnections();
+        redis().command("CLIENT KILL TYPE pubsub");
+        for (String channel : channels) {
+            if (!channel.equals("c3")) {
+                publisher.publish(channel, channel + " second");
+            }
+        }
+        proxy.heal();
+
+        for (String channel : channels) {
+            if (!channel.equals("c3")) {
+                viewers.get(channel).awaitCount(2, Duration.ofSeconds(10));
+                assertEquals(List.of(channel + " first", channel + " second"), viewers.get(channel).texts());
+            }
+        }
+        awaitTrue(() -> viewed.metric("nodecast_redis_channel_failures_total{reason=\"damaged\"}").matches(".* [1-9][0-9.]*"),
+                "the damaged channel was not counted: " + viewed.metric("nodecast_redis_channel_failures_total"));
+        awaitTrue(() -> viewed.get("/readyz").statusCode() == 200, "one damaged channel made the whole instance unready");
+    }
+
+    private static long count(TestServer s, String metric) {
+        String line = s.metric(metric);
+        return line.endsWith("absent") ? 0 : (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    private static long outputBytes(RedisProcess redis) {
+        java.util.regex.Matcher bytes = java.util.regex.Pattern.compile("total_net_output_bytes:(\\d+)").matcher(redis.bulk("INFO stats"));
+        assertTrue(bytes.find());
+        return Long.parseLong(bytes.group(1));
+    }
+
     @Test
     void under_sentinel_only_writes_wait_for_a_replica() throws Exception {
-        try (RedisProcess master = RedisProcess.start(); RedisProcess sentinel = RedisProcess.sentinel(master.port(), "sync-test")) {
-            java.net.URI uri = java.net.URI.create("redis-sentinel://127.0.0.1:" + sentinel.port() + "/sync-test");
-            TestServer s = instance(uri, TestServer.WAIT_TIMEOUT);
+        try (SentinelGroup group = SentinelGroup.start(1)) {
+            RedisProcess master = group.master;
+            TestServer s = instance(group.uri(""), TestServer.WAIT_TIMEOUT);
             s.publish("one");
             s.publish("two");
+            long evals = calls(master, "eval");
             master.command("CLIENT KILL TYPE pubsub"); // the resubscription reads the log afresh
             awaitTrue(() -> master.bulk("INFO commandstats").contains("cmdstat_spublish"), "the heartbeat runs");
-            awaitTrue(() -> calls(master, "eval") >= 4, "the log was read again after the resubscription");
-            // No replica is attached, so each WAIT takes its full second: reads that waited would stall the sync.
+            awaitTrue(() -> calls(master, "eval") > evals, "the log was read again after the resubscription");
+            awaitTrue(() -> s.get("/readyz").statusCode() == 200, "ready again");
             assertEquals(2, calls(master, "wait"), "WAIT follows the two publishes only: " + master.bulk("INFO commandstats"));
         }
     }

@@ -24,12 +24,14 @@ final class StoryListener implements MessageLog.Listener {
     private volatile String logId;
     private volatile long next = -1;
     private volatile boolean holdNext;
+    private volatile boolean holdAny;
     private volatile CountDownLatch entered;
     private volatile CountDownLatch release;
 
     @Override
     public void onAppended(Message message) {
         enter();
+        holdIfAsked(false);
         if (logId == null) {
             violation("message " + message.id() + " before any onSynced");
         } else if (message.id() != next) {
@@ -42,6 +44,7 @@ final class StoryListener implements MessageLog.Listener {
     @Override
     public void onCleared(long nextId) {
         enter();
+        holdIfAsked(false);
         next = Math.max(next, nextId);
         leave();
     }
@@ -49,11 +52,7 @@ final class StoryListener implements MessageLog.Listener {
     @Override
     public void onSynced(LogSlice newest) {
         enter();
-        if (holdNext) {
-            holdNext = false;
-            entered.countDown();
-            await(release);
-        }
+        holdIfAsked(true);
         if (newest.logId().equals(logId) && newest.nextId() < next) {
             violation("a slice of the same log ending at " + newest.nextId() + " after " + next);
         }
@@ -68,6 +67,21 @@ final class StoryListener implements MessageLog.Listener {
         release = new CountDownLatch(1);
         holdNext = true;
         return entered;
+    }
+
+    /** The same for the next call of any kind: the thread that feeds this listener stalls until {@link #letGo()}. */
+    CountDownLatch holdNextCall() {
+        holdAny = true;
+        return holdNextSync();
+    }
+
+    private void holdIfAsked(boolean synced) {
+        if (holdNext && (synced || holdAny)) {
+            holdNext = false;
+            holdAny = false;
+            entered.countDown();
+            await(release);
+        }
     }
 
     void letGo() {

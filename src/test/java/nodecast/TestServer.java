@@ -68,6 +68,13 @@ final class TestServer implements AutoCloseable {
      * Returns how many attempts were refused with 503 or 504 first.
      */
     static int publishUntilAcknowledged(List<TestServer> servers, String channelPath, String text) {
+        Answers answers = new Answers();
+        publishUntilAcknowledged(servers, channelPath, text, answers);
+        return answers.of(503) + answers.of(504);
+    }
+
+    /** The same, counting every answer in {@code answers} (an instance that could not be reached counts as 0). */
+    static void publishUntilAcknowledged(List<TestServer> servers, String channelPath, String text, Answers answers) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         for (int attempt = 0; ; attempt++) {
             TestServer server = servers.get(attempt % servers.size());
@@ -78,14 +85,15 @@ final class TestServer implements AutoCloseable {
                         .header("Authorization", "Bearer " + KEY)
                         .header("Idempotency-Key", text.replace(' ', '-'))
                         .POST(HttpRequest.BodyPublishers.ofString("text=" + URLEncoder.encode(text, StandardCharsets.UTF_8))));
+                answers.count(response.statusCode());
                 if (response.statusCode() == 201 || response.statusCode() == 200) {
-                    return attempt;
+                    return;
                 }
                 if (response.statusCode() != 503 && response.statusCode() != 504) {
                     throw new AssertionError("publish of '" + text + "' answered " + response.statusCode() + " " + response.body());
                 }
             } catch (UncheckedIOException e) {
-                // that instance is down: try the next
+                answers.count(0); // that instance is down: try the next
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no instance accepted '" + text + "'");
@@ -97,6 +105,11 @@ final class TestServer implements AutoCloseable {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** A server whose Redis may be away: it is not waited for. */
+    static TestServer startUnsynced(Config config) {
+        return new TestServer(config, Clock.systemUTC(), null);
     }
 
     private static TestServer start(Config config, Clock clock, ManualWaitTimer timeouts) {

@@ -67,6 +67,11 @@ public final class Metrics {
         Gauge.builder("nodecast.streams", streams::getAsInt).description("Event streams open now").register(registry);
     }
 
+    public void watchFailingChannels(IntSupplier failing) {
+        Gauge.builder("nodecast.redis.failing.channels", failing::getAsInt)
+                .description("Channels followed here whose last read from Redis failed (their names are in the log)").register(registry);
+    }
+
     public void published(long nanos) {
         publishLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -109,9 +114,14 @@ public final class Metrics {
         redisErrors.increment();
     }
 
-    /** {@code cause}: subscribed, gap, new-log, went-back, garbled or error. */
+    /** {@code cause}: subscribed, gap, new-log, went-back or garbled. */
     public void resync(String cause) {
         registry.counter("nodecast.redis.resyncs", "cause", cause).increment();
+    }
+
+    /** A channel's read failed, by {@code reason}: unavailable (Redis away or refusing) or damaged (data nodecast never writes). */
+    public void channelFailed(String reason) {
+        registry.counter("nodecast.redis.channel.failures", "reason", reason).increment();
     }
 
     public void logRenewed() {

@@ -32,7 +32,10 @@ public final class ClearHandler implements HttpHandler {
         try {
             channels.log(Channel.of(exchange)).clear();
         } catch (UncertainWriteException e) {
-            refusals.answer(exchange, new Refusal(504, "Redis did not confirm the clear: it may have happened"), admitted.keyToKeep());
+            refusals.answer(exchange, new Refusal(504, switch (e.doubt()) {
+                case ANSWER_LOST -> "Redis did not confirm the clear: it may have happened";
+                case NOT_REPLICATED -> "the clear happened on the Redis master, but no replica confirmed it, so a failover may undo it";
+            }), admitted.keyToKeep());
             return;
         } catch (LogUnavailableException e) {
             refusals.answer(exchange, new Refusal(503, "log not cleared: " + e.getMessage()), admitted.keyToKeep());

@@ -54,9 +54,7 @@ public final class SubmitHandler implements HttpHandler {
         try {
             appended = channels.log(Channel.of(exchange)).append(text, idempotencyKey);
         } catch (UncertainWriteException e) {
-            refusals.answer(exchange, new Refusal(504, "Redis did not confirm the message: it may be stored; " + (idempotencyKey != null
-                    ? "retry with the same Idempotency-Key to be sure it is stored exactly once"
-                    : "a retry may store it twice (a retry with an Idempotency-Key never does)")), admitted.keyToKeep());
+            refusals.answer(exchange, new Refusal(504, uncertain(e.doubt(), idempotencyKey != null)), admitted.keyToKeep());
             return;
         } catch (LogUnavailableException e) {
             refusals.answer(exchange, new Refusal(503, "message not stored: " + e.getMessage()), admitted.keyToKeep());
@@ -64,6 +62,16 @@ public final class SubmitHandler implements HttpHandler {
         }
         metrics.published(System.nanoTime() - started);
         answer(exchange, appended, admitted.keyToKeep());
+    }
+
+    /** Why a 504: what is not known, and what a retry does. */
+    private static String uncertain(UncertainWriteException.Doubt doubt, boolean keyed) {
+        String retry = keyed ? "retry with the same Idempotency-Key to be sure it is stored exactly once"
+                : "a retry may store it twice (a retry with an Idempotency-Key never does)";
+        return switch (doubt) {
+            case ANSWER_LOST -> "Redis did not confirm the message: it may be stored; " + retry;
+            case NOT_REPLICATED -> "the message is stored on the Redis master, but no replica confirmed it, so a failover may lose it; " + retry;
+        };
     }
 
     /** 201 with the new message, or 200 with the one first stored under a repeated Idempotency-Key; browsers get the form again. */

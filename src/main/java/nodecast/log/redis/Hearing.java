@@ -5,7 +5,8 @@ package nodecast.log.redis;
  * through Redis on a channel only it subscribes to. Hearing the heartbeat proves the subscription
  * is on the server that takes this instance's writes to those partitions, which a PING on the
  * subscription's own connection would not (a demoted master keeps its subscribers). Run only by
- * {@link RedisSync}'s thread.
+ * {@link RedisSync}'s thread, with the times events arrived, not the times it took them up: a
+ * busy sync thread is not a deaf subscription.
  *
  * <pre>
  *   DEAF --subscribed (its channels are read afresh)--&gt; HEARING
@@ -47,10 +48,10 @@ final class Hearing {
         this.beatChannel = beatChannel;
     }
 
-    void subscribed(long now) {
+    void subscribed(long at) {
         hears = true;
-        lastBeatHeard = now;
-        nextBeatAt = now;
+        lastBeatHeard = at;
+        nextBeatAt = at;
     }
 
     void deaf(long now) {
@@ -60,8 +61,8 @@ final class Hearing {
         }
     }
 
-    void heardBeat(long now) {
-        lastBeatHeard = now;
+    void heardBeat(long at) {
+        lastBeatHeard = at;
     }
 
     Duty duty(long now, RedisSync.Timings timings) {

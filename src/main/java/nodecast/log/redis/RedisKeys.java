@@ -16,9 +16,11 @@ import nodecast.log.ChannelName;
  * <pre>
  *   PREFIX:{pN}:c:NAME:seq         the next id of channel NAME
  *   PREFIX:{pN}:c:NAME:log         its messages: a sorted set of JSON scored by id
- *   PREFIX:{pN}:c:NAME:log-id      the random name of its log, made anew whenever the sequence is
+ *   PREFIX:{pN}:c:NAME:log-id      the name of its log: from the partition's epoch when made, random when renewed
  *   PREFIX:{pN}:c:NAME:idem        idempotency key to the message first stored under it
  *   PREFIX:{pN}:c:NAME:idem-order  those keys, oldest first
+ *   PREFIX:{pN}:c:NAME:attempt:T   the id one publish (or clear) was given, under its token T, for a minute: what its retries find
+ *   PREFIX:{pN}:logs               partition N's epoch (field ".", no channel's name) and how many logs each channel had
  *   PREFIX:{pN}:events             every change to partition N's channels, in commit order
  *   PREFIX:{pN}:beat:ID            the heartbeat of one subscription (held where partition N is), heard only by it
  * </pre>
@@ -32,10 +34,16 @@ final class RedisKeys {
         this.prefix = prefix;
     }
 
-    /** The keys of {@code channel}'s scripts: seq, log, log-id, idem, idem-order. */
+    /** The keys of {@code channel}'s scripts: seq, log, log-id, idem, idem-order, and its partition's record of logs. */
     List<String> of(ChannelName channel) {
-        String base = partitionTag(channel) + ":c:" + channel.value() + ":";
-        return List.of(base + "seq", base + "log", base + "log-id", base + "idem", base + "idem-order");
+        String tag = partitionTag(channel);
+        String base = tag + ":c:" + channel.value() + ":";
+        return List.of(base + "seq", base + "log", base + "log-id", base + "idem", base + "idem-order", tag + ":logs");
+    }
+
+    /** Where a write of {@code channel} under attempt token {@code token} leaves what it did, for its retries to find. */
+    String attempt(ChannelName channel, String token) {
+        return partitionTag(channel) + ":c:" + channel.value() + ":attempt:" + token;
     }
 
     /** The channel every change to {@code channel} is published on. */

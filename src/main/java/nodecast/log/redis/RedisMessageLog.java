@@ -1,6 +1,7 @@
 package nodecast.log.redis;
 
 import java.time.Clock;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import nodecast.log.Appended;
 import nodecast.log.ChannelName;
@@ -16,14 +17,17 @@ final class RedisMessageLog implements MessageLog {
     private final RedisSync sync;
     private final Clock clock;
     private final Metrics metrics;
+    private final WriteRetries retries;
     private final int maxMessages;
     /** What {@link #start} was given, so {@link #close} stops feeding that one only. */
     private volatile Listener listener;
 
-    RedisMessageLog(ChannelName channel, RedisCommands commands, RedisSync sync, Clock clock, Metrics metrics, int maxMessages) {
+    RedisMessageLog(ChannelName channel, RedisCommands commands, RedisSync sync, WriteRetries retries, Clock clock, Metrics metrics,
+            int maxMessages) {
         this.channel = channel;
         this.commands = commands;
         this.sync = sync;
+        this.retries = retries;
         this.clock = clock;
         this.metrics = metrics;
         this.maxMessages = maxMessages;
@@ -36,36 +40,37 @@ final class RedisMessageLog implements MessageLog {
     }
 
     /**
-     * Once the script has run the message is stored, whatever happens next: nothing after it can
-     * fail. The publisher waits (briefly) until this instance's listener has the message, so its
-     * next read here sees its own write.
+     * Every attempt of one publish carries the same time and token, so a retry after a lost
+     * answer finds the message its first attempt stored, and never stores it again. Once stored
+     * (and confirmed) nothing after it can fail. The publisher waits (briefly) until this
+     * instance's listener has the message, so its next read here sees its own write.
      */
     @Override
     public Appended append(String text, String idempotencyKey) {
-        ChannelSync.Seen before = sync.seen(channel);
-        RedisCommands.AppendResult result = commands.append(channel, text, Message.formatTime(clock.instant()), maxMessages, idempotencyKey);
+        ChannelSync.Held before = sync.held(channel);
+        String time = Message.formatTime(clock.instant());
+        String token = UUID.randomUUID().toString();
+        RedisCommands.AppendResult result = retries.run(() -> commands.append(channel, text, time, maxMessages, idempotencyKey, token),
+                () -> commands.holds(channel, token));
         if (!result.replayed()) {
-            CompletableFuture<Void> handled = new CompletableFuture<>();
-            sync.postAndAwait(new RedisSync.OwnAppend(channel, result.logId(), result.message(), before, handled), handled);
+            sync.postAndAwait(new RedisSync.OwnAppend(channel, result.logId(), result.message(), before, new CompletableFuture<>()));
         }
         return new Appended(result.message(), result.replayed());
     }
 
     @Override
     public LogSlice since(long from, int limit) {
-        ChannelSync.Seen before = sync.seen(channel);
         LogSlice slice = commands.since(channel, from, limit);
         metrics.logRead("old-ids");
-        sync.post(new RedisSync.OwnRead(channel, slice.logId(), slice.nextId(), before));
         return slice;
     }
 
     @Override
     public void clear() {
-        ChannelSync.Seen before = sync.seen(channel);
-        RedisCommands.ClearResult result = commands.clear(channel);
-        CompletableFuture<Void> handled = new CompletableFuture<>();
-        sync.postAndAwait(new RedisSync.OwnClear(channel, result.logId(), result.nextId(), before, handled), handled);
+        ChannelSync.Held before = sync.held(channel);
+        String token = UUID.randomUUID().toString();
+        RedisCommands.ClearResult result = retries.run(() -> commands.clear(channel, token), () -> commands.holds(channel, token));
+        sync.postAndAwait(new RedisSync.OwnClear(channel, result.logId(), result.nextId(), before, new CompletableFuture<>()));
     }
 
     @Override

@@ -150,7 +150,7 @@ final class RedisSubscription {
             if (subscribedChannels == partitions.size() + 1) {
                 // Subscribed first, read second: whatever is committed after the sync's read arrives here.
                 subscribed = true;
-                sync.post(new RedisSync.Subscribed(id));
+                sync.subscribed(id);
             }
         }
 
@@ -160,36 +160,38 @@ final class RedisSubscription {
             reconnect();
         }
 
+        /** Hands each event to the sync; while too many wait there, this thread waits too, and Redis holds what follows. */
         @Override
         public void onSMessage(String pubsubChannel, String event) {
-            if (pubsubChannel.equals(beatChannel)) {
-                sync.post(new RedisSync.HeardBeat(id));
-                return;
+            boolean taken = pubsubChannel.equals(beatChannel) ? sync.heardBeat(id) : sync.hear(heard(event));
+            if (!taken) {
+                reconnect(); // interrupted: closing
             }
+        }
+
+        private RedisSync.Heard heard(String event) {
             // CHANNEL LOG-ID BODY: neither a channel name nor a log id holds a space.
             String[] parts = event.split(" ", 3);
             ChannelName channel;
             try {
                 channel = new ChannelName(parts[0]);
             } catch (IllegalArgumentException e) {
-                sync.post(new RedisSync.HeardGarbled(null, event));
-                return;
+                return new RedisSync.HeardGarbled(null, event);
             }
             String body = parts.length == 3 ? parts[2] : "";
             try {
                 Message message = body.startsWith("{") ? Message.fromJson(body) : null;
                 if (message != null && message.text() != null && message.time() != null) {
-                    sync.post(new RedisSync.HeardMessage(channel, parts[1], message));
+                    return new RedisSync.HeardMessage(channel, parts[1], message);
                 } else if (body.startsWith(CLEARED)) {
-                    sync.post(new RedisSync.HeardClear(channel, parts[1], Long.parseLong(body.substring(CLEARED.length()))));
+                    return new RedisSync.HeardClear(channel, parts[1], Long.parseLong(body.substring(CLEARED.length())));
                 } else if (body.equals(RENEWED)) {
-                    sync.post(new RedisSync.HeardRenewal(channel, parts[1]));
-                } else {
-                    sync.post(new RedisSync.HeardGarbled(channel, event));
+                    return new RedisSync.HeardRenewal(channel, parts[1]);
                 }
             } catch (JsonParseException | NumberFormatException e) {
-                sync.post(new RedisSync.HeardGarbled(channel, event));
+                // garbled, as below
             }
+            return new RedisSync.HeardGarbled(channel, event);
         }
     }
 

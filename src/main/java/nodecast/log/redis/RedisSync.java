@@ -3,13 +3,18 @@ package nodecast.log.redis;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -17,6 +22,7 @@ import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import nodecast.log.ChannelName;
+import nodecast.log.LogSlice;
 import nodecast.log.LogUnavailableException;
 import nodecast.log.Message;
 import nodecast.log.MessageLog;
@@ -27,16 +33,28 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this instance's channels in step with Redis, on one thread, the sync thread, which owns
  * every field below, every {@link Hearing} and every {@link ChannelSync}: the subscription
- * threads, publishing threads and log readers only post {@link Event}s to its inbox, and every
- * listener call is made from it. So no two events are ever handled at once, a Redis read and the
- * events that arrive meanwhile cannot interleave, and each listener hears one ordered story.
+ * threads, publishing threads and readers only post {@link Event}s to its inbox, and every
+ * listener call is made from it. So no two events are ever handled at once, and each listener
+ * hears one ordered story.
+ *
+ * <p>The sync thread never waits for Redis: reads run on reader threads and come back as events
+ * ({@link ChannelSync} holds a channel's events while its read is under way), and heartbeats are
+ * sent by {@link Heartbeats}. Events from the subscriptions carry the time they arrived, and all
+ * that wait are handled before hearing is judged, so a busy instance is never taken for a deaf
+ * one. At most {@link #HEARD_BACKLOG} of them wait: past that a subscription stops reading, and
+ * Redis holds the rest (or, past its own limit, cuts the subscription, which is then read afresh).
  *
  * <p>Whether each subscription hears Redis is its {@link Hearing}'s; a channel is read afresh
  * whenever the subscription that carries its partition is (re)subscribed. The instance hears
  * Redis ({@link Phase#HEARING}) when every partition is carried by a subscription that hears.
+ * Channels due a read wait in {@link DueReads}, in the order they come due.
  */
 public final class RedisSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSync.class);
+    /** The most events from the subscriptions waiting to be handled. */
+    static final int HEARD_BACKLOG = 1_000;
+    /** The most reads under way at once: more would only queue at Redis. */
+    private static final int READERS = 2;
 
     enum Phase { DEAF, HEARING, CLOSED }
 
@@ -49,42 +67,57 @@ public final class RedisSync implements AutoCloseable {
     sealed interface Event {
     }
 
+    /** What a subscription heard: counted against {@link #HEARD_BACKLOG}. */
+    sealed interface Heard extends Event {
+    }
+
+    /** What a subscription heard about one channel. */
+    sealed interface AboutChannel extends Event {
+        ChannelName channel();
+    }
+
+    /** One of this instance's own writes; {@code handled} completes once the listener has it. */
+    sealed interface OwnWrite extends AboutChannel {
+        CompletableFuture<Void> handled();
+    }
+
     /** Subscription {@code id} carries {@code partitions} now, and hears its heartbeat on {@code beatChannel}. */
     record Subscribing(int id, List<Integer> partitions, String beatChannel) implements Event {
     }
 
-    record Subscribed(int id) implements Event {
+    record Subscribed(int id, long at) implements Event {
     }
 
     record SubscriptionLost(int id, String reason) implements Event {
     }
 
-    record HeardBeat(int id) implements Event {
+    record HeardBeat(int id, long at) implements Heard {
     }
 
-    record HeardMessage(ChannelName channel, String logId, Message message) implements Event {
+    record HeardMessage(ChannelName channel, String logId, Message message) implements Heard, AboutChannel {
     }
 
-    record HeardClear(ChannelName channel, String logId, long nextId) implements Event {
+    record HeardClear(ChannelName channel, String logId, long nextId) implements Heard, AboutChannel {
     }
 
-    record HeardRenewal(ChannelName channel, String logId) implements Event {
+    record HeardRenewal(ChannelName channel, String logId) implements Heard, AboutChannel {
     }
 
-    record HeardGarbled(ChannelName channel, String text) implements Event {
+    /** An event nodecast cannot read; {@code channel} null when not even its channel can be told. */
+    record HeardGarbled(ChannelName channel, String text) implements Heard {
     }
 
-    /** This instance's own append, with what it had seen before sending it; {@code handled} completes once the listener has it. */
-    record OwnAppend(ChannelName channel, String logId, Message message, ChannelSync.Seen before, CompletableFuture<Void> handled)
-            implements Event {
+    /** This instance's own append, with what it held before sending it. */
+    record OwnAppend(ChannelName channel, String logId, Message message, ChannelSync.Held before, CompletableFuture<Void> handled)
+            implements OwnWrite {
     }
 
-    record OwnClear(ChannelName channel, String logId, long nextId, ChannelSync.Seen before, CompletableFuture<Void> handled)
-            implements Event {
+    record OwnClear(ChannelName channel, String logId, long nextId, ChannelSync.Held before, CompletableFuture<Void> handled)
+            implements OwnWrite {
     }
 
-    /** A read of old ids by this instance: its next id tells of the log too. */
-    record OwnRead(ChannelName channel, String logId, long nextId, ChannelSync.Seen before) implements Event {
+    /** A read {@code sync} asked for came back: {@code slice}, or {@code failure}. */
+    record ReadDone(ChannelSync sync, ChannelRead read, LogSlice slice, RuntimeException failure) implements Event {
     }
 
     record Follow(ChannelName channel, MessageLog.Listener listener) implements Event {
@@ -103,14 +136,24 @@ public final class RedisSync implements AutoCloseable {
     private final Timings timings;
     private final LongSupplier nanoTime;
     private final BlockingQueue<Event> inbox = new LinkedBlockingQueue<>();
+    private final Semaphore heardRoom = new Semaphore(HEARD_BACKLOG);
     private final Thread thread;
-    /** The channels followed here; written on the sync thread, read by others (for {@link #seen}). */
+    private final ExecutorService readers;
+    private final Heartbeats heartbeats;
+    /** The channels followed here; written on the sync thread, read by others (for {@link #held}). */
     private final Map<ChannelName, ChannelSync> channels = new ConcurrentHashMap<>();
     private final Map<Integer, Hearing> subscriptions = new HashMap<>();
     /** The subscription that carries each partition; null until one says it does. */
     private final Hearing[] carrying = new Hearing[RedisKeys.PARTITIONS];
+    private final DueReads due = new DueReads();
+    /** The channels readiness waits for (see {@link ChannelSync#holdsBack}), and those whose read failed. */
+    private final Set<ChannelSync> holdingBack = new HashSet<>();
+    private final Set<ChannelSync> failing = new HashSet<>();
+    private int reading;
 
     private volatile Phase phase = Phase.DEAF;
+    private volatile int channelsBehind;
+    private volatile int failingNow;
     private IntConsumer forceReconnect = id -> { };
 
     RedisSync(RedisCommands commands, int maxMessages, Metrics metrics, Timings timings, LongSupplier nanoTime) {
@@ -121,6 +164,13 @@ public final class RedisSync implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.thread = new Thread(this::run, "nodecast-redis-sync");
         thread.setDaemon(true);
+        this.readers = Executors.newFixedThreadPool(READERS, task -> {
+            Thread reader = new Thread(task, "nodecast-redis-reader");
+            reader.setDaemon(true);
+            return reader;
+        });
+        this.heartbeats = new Heartbeats(commands);
+        metrics.watchFailingChannels(() -> failingNow);
     }
 
     /** Starts the sync thread. {@code forceReconnect} drops a subscription's connection, from any thread. */
@@ -133,21 +183,51 @@ public final class RedisSync implements AutoCloseable {
         inbox.add(event);
     }
 
-    /** What {@code channel} had seen, for a script about to be sent; nothing before it is followed. */
-    ChannelSync.Seen seen(ChannelName channel) {
+    /**
+     * Posts what a subscription heard, waiting while {@link #HEARD_BACKLOG} events wait already: the
+     * subscription then stops reading. Returns false if interrupted (the subscription is closing).
+     */
+    boolean hear(Heard event) {
+        try {
+            heardRoom.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        inbox.add(event);
+        return true;
+    }
+
+    /** A heartbeat arrived now, on subscription {@code id}. */
+    boolean heardBeat(int id) {
+        return hear(new HeardBeat(id, nanoTime.getAsLong()));
+    }
+
+    /** Subscription {@code id} is subscribed now. */
+    void subscribed(int id) {
+        post(new Subscribed(id, nanoTime.getAsLong()));
+    }
+
+    /** What this instance held of {@code channel} before sending a write; nothing before it is followed. */
+    ChannelSync.Held held(ChannelName channel) {
         ChannelSync sync = channels.get(channel);
-        return sync == null ? new ChannelSync.Seen(null, 0) : sync.seen();
+        return sync == null ? new ChannelSync.Held(null, 0) : sync.held();
     }
 
     Phase phase() {
         return phase;
     }
 
-    /** Posts an append or clear of this instance and waits, briefly, until the listener has it, so the publisher's next read sees it. */
-    void postAndAwait(Event event, CompletableFuture<Void> handled) {
-        post(event);
+    /** How many channels readiness waits for: to be read again after a resubscription or a failure of Redis. */
+    int channelsBehind() {
+        return channelsBehind;
+    }
+
+    /** Posts a write of this instance and waits, briefly, until the listener has it, so the publisher's next read sees it. */
+    void postAndAwait(OwnWrite write) {
+        post(write);
         try {
-            handled.get(timings.echoWait().toMillis(), TimeUnit.MILLISECONDS);
+            write.handled().get(timings.echoWait().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // Stored all the same: the subscription or the next resync brings it.
         } catch (InterruptedException e) {
@@ -163,19 +243,39 @@ public final class RedisSync implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
-            try {
-                if (event != null) {
-                    handle(event);
-                }
-                doDuties();
-            } catch (RuntimeException e) {
-                // A bug or damaged data must not stop the sync for good: say so and read afresh, after a pause.
-                LOG.error("the Redis sync failed; reading the logs afresh", e);
-                channels.values().forEach(ChannelSync::failed);
+            // Everything that waits is handled before hearing is judged: a heartbeat that came is a heartbeat heard.
+            for (int handled = 0; event != null && handled < HEARD_BACKLOG; handled++) {
+                taken(event);
+                event = inbox.poll();
             }
+            if (event != null) {
+                taken(event);
+            }
+            hearingDuties();
+            startDueReads();
         }
         phase = Phase.CLOSED;
         channels.values().forEach(ChannelSync::close);
+        readers.shutdownNow();
+        heartbeats.close();
+    }
+
+    private void taken(Event event) {
+        if (event instanceof Heard) {
+            heardRoom.release();
+        }
+        try {
+            handle(event);
+        } catch (RuntimeException e) {
+            // A bug (or a listener refusing what it was handed) must not stop the sync: that channel is read afresh, after a pause.
+            ChannelSync sync = event instanceof AboutChannel about ? channels.get(about.channel())
+                    : event instanceof ReadDone done ? done.sync() : null;
+            if (sync != null && channels.get(sync.channel()) == sync) {
+                update(sync, () -> sync.failed(e));
+            } else {
+                LOG.error("the Redis sync failed on {}", event, e);
+            }
+        }
     }
 
     private void handle(Event event) {
@@ -192,29 +292,49 @@ public final class RedisSync implements AutoCloseable {
             updatePhase();
         } else if (event instanceof Subscribed subscribed) {
             withSubscription(subscribed.id(), hearing -> {
-                hearing.subscribed(nanoTime.getAsLong());
-                channelsCarriedBy(hearing).forEach(ChannelSync::subscribed);
+                hearing.subscribed(subscribed.at());
+                channelsCarriedBy(hearing).forEach(sync -> update(sync, sync::subscribed));
             });
         } else if (event instanceof SubscriptionLost lost) {
             withSubscription(lost.id(), hearing -> goDeaf(hearing, lost.reason()));
         } else if (event instanceof HeardBeat beat) {
-            withSubscription(beat.id(), hearing -> hearing.heardBeat(nanoTime.getAsLong()));
+            withSubscription(beat.id(), hearing -> hearing.heardBeat(beat.at()));
+        } else if (event instanceof HeardGarbled garbled && garbled.channel() == null) {
+            LOG.warn("unreadable event on the Redis subscription, reading every channel afresh: {}", garbled.text());
+            channels.values().forEach(sync -> update(sync, () -> sync.handle(garbled)));
+        } else if (event instanceof HeardGarbled garbled) {
+            with(garbled.channel(), sync -> sync.handle(garbled));
+        } else if (event instanceof AboutChannel about) {
+            with(about.channel(), sync -> sync.handle(about));
+            if (about instanceof OwnWrite own && (!channels.containsKey(own.channel()) || !hears(RedisKeys.partition(own.channel())))) {
+                own.handled().complete(null); // nothing will bring it back to be seen
+            }
+        } else if (event instanceof ReadDone done) {
+            reading--;
+            if (channels.get(done.sync().channel()) == done.sync()) {
+                update(done.sync(), () -> {
+                    if (done.failure() == null) {
+                        done.sync().readDone(done.read(), done.slice());
+                    } else {
+                        done.sync().readFailed(done.failure());
+                    }
+                });
+            }
         } else if (event instanceof Follow follow) {
-            ChannelSync sync = new ChannelSync(follow.channel(), follow.listener(), commands, maxMessages, metrics, nanoTime);
+            ChannelSync sync = new ChannelSync(follow.channel(), follow.listener(), metrics, nanoTime);
             ChannelSync replaced = channels.put(follow.channel(), sync);
             if (replaced != null) {
-                replaced.close();
+                forget(replaced);
             }
+            update(sync, () -> { });
         } else if (event instanceof Unfollow unfollow) {
             ChannelSync sync = channels.get(unfollow.channel());
             if (sync != null && sync.feeds(unfollow.listener())) {
                 channels.remove(unfollow.channel());
-                sync.close();
+                forget(sync);
             }
         } else if (event instanceof Close) {
             phase = Phase.CLOSED;
-        } else {
-            handleForChannel(event);
         }
     }
 
@@ -224,6 +344,40 @@ public final class RedisSync implements AutoCloseable {
             action.accept(hearing);
             updatePhase();
         }
+    }
+
+    private void with(ChannelName channel, Consumer<ChannelSync> action) {
+        ChannelSync sync = channels.get(channel);
+        if (sync != null) {
+            update(sync, () -> action.accept(sync));
+        }
+    }
+
+    /** Runs {@code change} on {@code sync}, then files it where it now belongs: due a read, holding readiness back, failing. */
+    private void update(ChannelSync sync, Runnable change) {
+        change.run();
+        due.schedule(sync, sync.dueAt());
+        track(holdingBack, sync, sync.holdsBack());
+        track(failing, sync, sync.failure() != null);
+        channelsBehind = holdingBack.size();
+        failingNow = failing.size();
+    }
+
+    private static void track(Set<ChannelSync> set, ChannelSync sync, boolean member) {
+        if (member) {
+            set.add(sync);
+        } else {
+            set.remove(sync);
+        }
+    }
+
+    private void forget(ChannelSync sync) {
+        sync.close();
+        due.schedule(sync, Long.MAX_VALUE);
+        holdingBack.remove(sync);
+        failing.remove(sync);
+        channelsBehind = holdingBack.size();
+        failingNow = failing.size();
     }
 
     private Stream<ChannelSync> channelsCarriedBy(Hearing hearing) {
@@ -243,41 +397,6 @@ public final class RedisSync implements AutoCloseable {
         }
     }
 
-    /** Events about one channel: ignored unless it is followed here. */
-    private void handleForChannel(Event event) {
-        if (event instanceof HeardMessage heard) {
-            with(heard.channel(), sync -> sync.heardMessage(heard.logId(), heard.message()));
-        } else if (event instanceof HeardClear heard) {
-            with(heard.channel(), sync -> sync.heardClear(heard.logId(), heard.nextId()));
-        } else if (event instanceof HeardRenewal heard) {
-            with(heard.channel(), sync -> sync.heardRenewal(heard.logId()));
-        } else if (event instanceof HeardGarbled heard) {
-            if (heard.channel() == null) {
-                LOG.warn("unreadable event on the Redis subscription, reading every channel afresh: {}", heard.text());
-                channels.values().forEach(sync -> sync.heardGarbled(heard.text()));
-            } else {
-                with(heard.channel(), sync -> sync.heardGarbled(heard.text()));
-            }
-        } else if (event instanceof OwnAppend own) {
-            with(own.channel(), sync -> sync.ownAppend(own.logId(), own.message(), own.before(), own.handled()));
-            if (!hears(RedisKeys.partition(own.channel())) || !channels.containsKey(own.channel())) {
-                own.handled().complete(null); // nothing will bring it back to be seen
-            }
-        } else if (event instanceof OwnClear own) {
-            with(own.channel(), sync -> sync.ownClear(own.logId(), own.nextId(), own.before()));
-            own.handled().complete(null);
-        } else if (event instanceof OwnRead read) {
-            with(read.channel(), sync -> sync.ownRead(read.logId(), read.nextId(), read.before()));
-        }
-    }
-
-    private void with(ChannelName channel, Consumer<ChannelSync> action) {
-        ChannelSync sync = channels.get(channel);
-        if (sync != null) {
-            action.accept(sync);
-        }
-    }
-
     private void goDeaf(Hearing hearing, String reason) {
         if (hearing.hears()) {
             LOG.warn("not hearing Redis ({}) on subscription {}: {}; subscribing again", commands.where(), hearing.id(), reason);
@@ -286,9 +405,8 @@ public final class RedisSync implements AutoCloseable {
         channelsCarriedBy(hearing).forEach(ChannelSync::deaf);
     }
 
-    private void doDuties() {
+    private void hearingDuties() {
         long now = nanoTime.getAsLong();
-        channels.values().forEach(sync -> sync.readIfDue(hears(sync.partition())));
         for (Hearing hearing : subscriptions.values()) {
             switch (hearing.duty(now, timings)) {
                 case RECONNECT -> {
@@ -302,16 +420,33 @@ public final class RedisSync implements AutoCloseable {
                     updatePhase();
                     forceReconnect.accept(hearing.id());
                 }
-                case BEAT -> {
-                    try {
-                        commands.publish(hearing.beatChannel(), "beat");
-                    } catch (LogUnavailableException e) {
-                        // Redis is away: the subscription notices, or the missing heartbeat does.
-                    }
-                }
+                case BEAT -> heartbeats.send(hearing.id(), hearing.beatChannel());
                 case NONE -> {
                 }
             }
+        }
+    }
+
+    /** Starts the reads that are due, of channels whose subscription hears, as many as may run at once. */
+    private void startDueReads() {
+        long now = nanoTime.getAsLong();
+        while (reading < READERS) {
+            ChannelSync sync = due.takeDue(now, candidate -> hears(candidate.partition()));
+            if (sync == null) {
+                return;
+            }
+            ChannelRead read = sync.startRead();
+            reading++;
+            update(sync, () -> { });
+            readers.execute(() -> {
+                try {
+                    post(new ReadDone(sync, read, read.run(commands, sync.channel(), maxMessages), null));
+                } catch (LogUnavailableException e) {
+                    post(new ReadDone(sync, read, null, e));
+                } catch (RuntimeException e) {
+                    post(new ReadDone(sync, read, null, new DamagedLogException(e.toString(), e)));
+                }
+            });
         }
     }
 
@@ -320,16 +455,14 @@ public final class RedisSync implements AutoCloseable {
         if (phase == Phase.CLOSED) {
             return 0;
         }
-        long due = now + timings.deafAfter().toNanos();
+        long next = now + timings.deafAfter().toNanos();
         for (Hearing hearing : subscriptions.values()) {
-            due = Math.min(due, hearing.dueAt(timings));
+            next = Math.min(next, hearing.dueAt(timings));
         }
-        for (ChannelSync sync : channels.values()) {
-            if (hears(sync.partition())) {
-                due = Math.min(due, sync.dueAt());
-            }
+        if (reading < READERS) {
+            next = Math.min(next, due.nextAt(candidate -> hears(candidate.partition())));
         }
-        return Math.max(0, due - now);
+        return Math.max(0, next - now);
     }
 
     /** Stops the sync thread; no listener hears anything more. */

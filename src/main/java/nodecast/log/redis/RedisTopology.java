@@ -7,61 +7,56 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import nodecast.log.LogUnavailableException;
-import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisProtocol;
-import redis.clients.jedis.RedisSentinelClient;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.providers.ConnectionProvider;
+import redis.clients.jedis.providers.PooledConnectionProvider;
+import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * What kind of Redis the log lives on, and which server holds each partition of channels now: the
  * one Redis, the master Sentinel names, or the master of the partition's slot in a Redis Cluster.
- * A subscription must be held on that server, since sharded pub/sub is heard only on the shard
- * that owns the channel's slot.
+ * Commands go on pooled connections to that master; a subscription must be held on that server
+ * too, since sharded pub/sub is heard only on the shard that owns the channel's slot.
  */
-sealed interface RedisTopology {
+sealed interface RedisTopology extends AutoCloseable {
     /** For the sentinels: no credentials of the data nodes, short timeouts, RESP2 (their connections are plain Jedis ones). */
     JedisClientConfig CONTROL = DefaultJedisClientConfig.builder()
             .connectionTimeoutMillis(2_000).socketTimeoutMillis(2_000).protocol(RedisProtocol.RESP2).build();
 
-    /** The pooled client for commands. */
-    UnifiedJedis client();
+    /** A pooled connection to the master that holds {@code key} now; closing it gives it back (or drops it, if it broke). */
+    Connection connectionFor(String key);
+
+    /** A pooled connection to each master that holds channels now, for the start-up check of what the Redis user may run. */
+    List<Supplier<Connection>> servers();
 
     /** The server that holds each of {@code partitions} now, with the partitions it holds, in their order. */
     Map<HostAndPort, List<Integer>> owners(List<Integer> partitions, RedisKeys keys);
 
-    /**
-     * A pipeline on one connection to the master that holds {@code key}: a script and the WAIT
-     * that follows it must go down the same connection.
-     */
-    default AbstractPipeline pipelineFor(UnifiedJedis client, String key) {
-        return client.pipelined();
-    }
-
-    /** A command was told its slot moved: read the slot map again before sending it once more. */
+    /** A command was told its slot moved, or is retried after a failover: read the slot map again before sending it once more. */
     default void slotMoved() {
     }
 
     /** Whether writes should wait for a replica, so a failover keeps every acknowledged write. */
     boolean replicated();
 
-    /** Whether a script may touch keys of other slots (the layout before channels can be moved). */
-    boolean oneNode();
-
     /** For logs and errors. */
     String where();
+
+    @Override
+    void close();
 
     /**
      * {@code redis://[user:password@]host:port/db} (or {@code rediss://}) for one Redis;
@@ -90,10 +85,40 @@ sealed interface RedisTopology {
         return hosts;
     }
 
-    record Single(HostAndPort address, JedisClientConfig config) implements RedisTopology {
+    /** One Redis, or one master: every partition is there. */
+    abstract sealed class OneMaster implements RedisTopology permits Single, Sentinel {
+        private final ConnectionProvider provider;
+
+        OneMaster(ConnectionProvider provider) {
+            this.provider = provider;
+        }
+
         @Override
-        public UnifiedJedis client() {
-            return RedisClient.builder().hostAndPort(address).clientConfig(config).build();
+        public Connection connectionFor(String key) {
+            return provider.getConnection();
+        }
+
+        @Override
+        public List<Supplier<Connection>> servers() {
+            return List.of(provider::getConnection);
+        }
+
+        @Override
+        public void close() {
+            try {
+                provider.close();
+            } catch (Exception e) {
+                // closing its pool: nothing to do about a failure
+            }
+        }
+    }
+
+    final class Single extends OneMaster {
+        private final HostAndPort address;
+
+        Single(HostAndPort address, JedisClientConfig config) {
+            super(new PooledConnectionProvider(address, config));
+            this.address = address;
         }
 
         @Override
@@ -107,21 +132,19 @@ sealed interface RedisTopology {
         }
 
         @Override
-        public boolean oneNode() {
-            return true;
-        }
-
-        @Override
         public String where() {
             return address.toString();
         }
     }
 
-    record Sentinel(Set<HostAndPort> sentinels, String masterName, JedisClientConfig config) implements RedisTopology {
-        @Override
-        public UnifiedJedis client() {
-            return RedisSentinelClient.builder().masterName(masterName).sentinels(sentinels)
-                    .clientConfig(config).sentinelClientConfig(CONTROL).build();
+    final class Sentinel extends OneMaster {
+        private final Set<HostAndPort> sentinels;
+        private final String masterName;
+
+        Sentinel(Set<HostAndPort> sentinels, String masterName, JedisClientConfig config) {
+            super(new SentineledConnectionProvider(masterName, config, sentinels, CONTROL));
+            this.sentinels = sentinels;
+            this.masterName = masterName;
         }
 
         /** Every partition is on the master the sentinels name now. */
@@ -146,28 +169,22 @@ sealed interface RedisTopology {
         }
 
         @Override
-        public boolean oneNode() {
-            return true;
-        }
-
-        @Override
         public String where() {
             return "Sentinel master '" + masterName + "' via " + sentinels;
         }
     }
 
     /**
-     * The slot map is the client's own, read through its connection provider: asking where a slot
-     * is connects to nothing.
+     * The slot map is the connection provider's own: asking where a slot is connects to nothing.
+     * Every command is sent once, to the master the map names: a script is never sent again after
+     * a lost answer by the client itself, which could store a message twice.
      */
     final class Cluster implements RedisTopology {
         private final Set<HostAndPort> seeds;
-        private final JedisClientConfig config;
         private final ClusterConnectionProvider slots;
 
         Cluster(Set<HostAndPort> seeds, JedisClientConfig config) {
             this.seeds = seeds;
-            this.config = config;
             try {
                 this.slots = new ClusterConnectionProvider(seeds, config);
             } catch (JedisException e) {
@@ -175,13 +192,18 @@ sealed interface RedisTopology {
             }
         }
 
-        /**
-         * One attempt per command: the client would otherwise send a script again after a lost
-         * answer, storing a message twice. A moved slot is retried by {@link RedisCommands}.
-         */
         @Override
-        public UnifiedJedis client() {
-            return RedisClusterClient.builder().nodes(seeds).clientConfig(config).connectionProvider(slots).maxAttempts(1).build();
+        public Connection connectionFor(String key) {
+            return slots.getConnectionFromSlot(JedisClusterCRC16.getSlot(key));
+        }
+
+        @Override
+        public List<Supplier<Connection>> servers() {
+            List<Supplier<Connection>> servers = new ArrayList<>();
+            for (ConnectionPool pool : slots.getPrimaryNodes().values()) {
+                servers.add(pool::getResource);
+            }
+            return servers;
         }
 
         /**
@@ -207,15 +229,13 @@ sealed interface RedisTopology {
             return owners;
         }
 
-        /** The cluster client's own pipeline would swallow a lost connection (and log it as an error) instead of throwing. */
-        @Override
-        public AbstractPipeline pipelineFor(UnifiedJedis client, String key) {
-            return new Pipeline(slots.getConnectionFromSlot(JedisClusterCRC16.getSlot(key)), true);
-        }
-
         @Override
         public void slotMoved() {
-            slots.renewSlotCache();
+            try {
+                slots.renewSlotCache();
+            } catch (JedisException e) {
+                // no node answers now: the next command fails, and says so
+            }
         }
 
         @Override
@@ -224,13 +244,13 @@ sealed interface RedisTopology {
         }
 
         @Override
-        public boolean oneNode() {
-            return false;
+        public String where() {
+            return "Redis Cluster via " + seeds.stream().map(HostAndPort::toString).collect(Collectors.joining(","));
         }
 
         @Override
-        public String where() {
-            return "Redis Cluster via " + seeds.stream().map(HostAndPort::toString).collect(Collectors.joining(","));
+        public void close() {
+            slots.close();
         }
     }
 }
