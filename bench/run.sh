@@ -5,7 +5,7 @@
 #   bench/run.sh --quick    a smoke run of well under a minute; exits 1 if any message was lost or duplicated
 #   bench/run.sh --peer nchan   instead: nodecast beside Nchan on long-poll, SSE and WebSocket (needs nginx, libnginx-mod-nchan); results/nchan.json
 #   bench/run.sh --channels     instead: fan-out over 1, 100 and 10,000 channels, and idle channels' memory; results/channels.json
-#   bench/run.sh --stalled      instead: the heap that 1,000 stream readers which never read hold; results/stalled.json
+#   bench/run.sh --stalled      instead: the heap that 1,000 stream readers which never read hold, and hostile readers under each attack; results/stalled.json
 #   bench/run.sh --help     every option
 set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"

@@ -34,6 +34,11 @@ final class ClassHistogram {
         }
     }
 
+    /** The bytes of every live object: the heap in use after a full GC, as counted at the histogram's own safepoint. */
+    long totalBytes() {
+        return rows.values().stream().mapToLong(Row::bytes).sum();
+    }
+
     /** The {@code most} classes whose bytes grew most from {@code base} to this, by how much. */
     List<Row> growthOver(ClassHistogram base, int most) {
         List<Row> growth = new ArrayList<>();

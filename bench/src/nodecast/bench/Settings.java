@@ -119,7 +119,8 @@ record Settings(
                   --stalled        instead of the usual run, streams that never read (half SSE, half WebSocket) beside
                                    one fast reader of each while 10 MB are published (--quick: 1 MB): the heap they
                                    hold, how many are let go as slow, and whether the fast ones get every message;
-                                   results/stalled.json
+                                   then hostile readers (a pong flood, a stall mid-catch-up, a byte after the
+                                   request), a fifth as many, each attack on a server of its own; results/stalled.json
                   --stalled-readers N  the stalled readers (default %d; --quick: 100)
                   --loopback-mss   stalled readers announce loopback's MSS (64 KB) instead of 1,460 bytes: the server's
                                    kernel then holds about 3 MB for each (1,000 of them fill the machine's TCP memory)

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Readers that open a stream of channel default and then never read a byte: plain sockets,
@@ -29,17 +30,24 @@ final class StalledReaders implements AutoCloseable {
      * {@link #transportOf}(i), each announcing an MSS of {@code maxSegment} bytes (0: loopback's own).
      */
     static StalledReaders open(int port, int count, int maxSegment) throws IOException {
+        return open(port, count, maxSegment, reader -> transportOf(reader).requestBytes(port));
+    }
+
+    /** The same, each reader sending {@code request}(i), whatever it asks for. */
+    static StalledReaders open(int port, int count, int maxSegment, IntFunction<byte[]> request) throws IOException {
         StalledReaders readers = new StalledReaders();
         try {
             for (int i = 0; i < count; i++) {
                 SocketChannel socket = SocketChannel.open();
                 readers.sockets.add(socket);
                 socket.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+                // What it sends waits in a small buffer too: a flood stops soon after it is stopped.
+                socket.setOption(StandardSocketOptions.SO_SNDBUF, RECEIVE_BUFFER);
                 if (maxSegment > 0) {
                     TcpMaxSegment.set(socket, maxSegment);
                 }
                 socket.connect(new InetSocketAddress("127.0.0.1", port));
-                socket.write(ByteBuffer.wrap(transportOf(i).requestBytes(port)));
+                socket.write(ByteBuffer.wrap(request.apply(i)));
             }
         } catch (IOException | RuntimeException e) {
             readers.close();
@@ -50,6 +58,11 @@ final class StalledReaders implements AutoCloseable {
 
     int size() {
         return sockets.size();
+    }
+
+    /** The readers' sockets, for a reader that does more than never read ({@link HostileReaders}). */
+    List<SocketChannel> sockets() {
+        return sockets;
     }
 
     static StreamTransport transportOf(int reader) {

@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * The --stalled run (issue #10: stalled readers must not grow the heap beyond their bounds): a
  * server with the stalled readers and the fast ones, then the control, a server with the fast
- * readers only and the same messages, each fresh, in memory, with nodecast's defaults; tables,
- * and results/stalled.json (stalled-quick.json for a quick run). Exit status 1 if a fast reader lost or repeated a message.
+ * readers only and the same messages, each fresh, in memory, with nodecast's defaults; then each
+ * {@link Attack} of issue #15 on a fresh server of its own ({@link AttackRun}); tables, and
+ * results/stalled.json (stalled-quick.json for a quick run). Exit status 1 if a fast reader lost or repeated a message.
  */
 final class StalledRun {
     /** nodecast's default; no viewer here long-polls. */
@@ -36,6 +37,10 @@ final class StalledRun {
                 settings.quick() ? "quick" : "full", load.readers(), load.messages(), load.messageCharacters(), logDir);
         StalledStreams.Outcome stalled = measure(load, null, logDir, "stalled");
         StalledStreams.Outcome control = measure(load, stalled, logDir, "stalled-control");
+        List<AttackRun.Outcome> attacks = new ArrayList<>();
+        for (Attack attack : Attack.values()) {
+            attacks.add(AttackRun.run(attack, attackers(load), load, !settings.quick(), children, settings, logDir));
+        }
         StalledStreams.Reading pause = stalled.readings().get(2);
         if (pause.gone() > 0) {
             notes.add(("%d stalled readers were let go as gone by the pause, %.0f s after they opened: nodecast drops a WebSocket that"
@@ -44,13 +49,22 @@ final class StalledRun {
         }
         double minutes = (System.nanoTime() - start) / 60e9;
         Map<String, Object> machine = Machine.describe(settings, serverVmFlags, loadAtStart);
-        System.out.print(report(load, control, stalled, machine, minutes));
+        System.out.print(report(load, control, stalled, attacks, machine, minutes));
         Path file = results.resolve("stalled" + (settings.quick() ? "-quick" : "") + ".json");
-        Files.writeString(file, Json.write(json(load, control, stalled, machine, minutes)));
+        Files.writeString(file, Json.write(json(load, control, stalled, attacks, machine, minutes)));
         System.out.println("Wrote " + file + "; the class histograms are in " + logDir);
         List<String> failures = failures(List.of(stalled, control));
+        for (AttackRun.Outcome attack : attacks) {
+            attack.fast().stream().filter(f -> !f.isRight()).forEach(f -> failures.add("the fast %s reader beside the %s: %s".formatted(
+                    f.transport().label, attack.attack().label, f.toJson())));
+        }
         failures.forEach(failure -> System.out.println("FAILED: " + failure));
         return failures.isEmpty() ? 0 : 1;
+    }
+
+    /** Hostile readers per attack: a fifth of the stalled readers, at least 10 (pings from a thousand would take the machine). */
+    private static int attackers(Settings.StalledLoad load) {
+        return Math.max(10, load.readers() / 5);
     }
 
     /** The run with the stalled readers, or with {@code stalled} given, its control. */
@@ -67,7 +81,7 @@ final class StalledRun {
     }
 
     private String report(Settings.StalledLoad load, StalledStreams.Outcome control, StalledStreams.Outcome stalled,
-            Map<String, Object> machine, double minutes) {
+            List<AttackRun.Outcome> attacks, Map<String, Object> machine, double minutes) {
         StringBuilder out = new StringBuilder("\n");
         out.append(Machine.summary(machine)).append('\n');
         out.append("Server JVM flags: ").append(serverVmFlags).append('\n');
@@ -76,12 +90,14 @@ final class StalledRun {
         out.append(StalledStreams.fastTable(List.of(stalled, control))).append('\n');
         out.append(StalledStreams.classTable(stalled, control, true)).append('\n');
         out.append(StalledStreams.classTable(stalled, control, false)).append('\n');
+        out.append(AttackRun.table(attacks, stalled, control)).append('\n');
+        out.append(AttackRun.classTable(attacks)).append('\n');
         notes.forEach(note -> out.append("Note: ").append(note).append('\n'));
         return out.toString();
     }
 
     private Map<String, Object> json(Settings.StalledLoad load, StalledStreams.Outcome control, StalledStreams.Outcome stalled,
-            Map<String, Object> machine, double minutes) {
+            List<AttackRun.Outcome> attacks, Map<String, Object> machine, double minutes) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("stalledReaders", load.readers());
         run.put("stalledSse", StalledReaders.count(load.readers(), StreamTransport.SSE));
@@ -105,6 +121,7 @@ final class StalledRun {
                 .map(row -> row.toJson(stalled.stalledReaders())).toList());
         json.put("heldPerStalledReaderByClassAtEnd", StalledStreams.heldByClass(stalled, control, false).stream()
                 .map(row -> row.toJson(stalled.stalledReaders())).toList());
+        json.put("attacks", attacks.stream().map(AttackRun.Outcome::toJson).toList());
         json.put("notes", notes);
         return json;
     }

@@ -10,8 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 enum StreamTransport {
     SSE("SSE", 200) {
         @Override
-        String request(int port) {
-            return "GET /events HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
+        String request(int port, String query) {
+            return "GET /events" + query + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
         }
 
         @Override
@@ -24,10 +24,10 @@ enum StreamTransport {
     WEB_SOCKET("WebSocket", 101) {
         /** The opening handshake of RFC 6455 (section 4.1), with a nonce of its own, as a browser sends it. */
         @Override
-        String request(int port) {
+        String request(int port, String query) {
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);
-            return "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            return "GET /ws" + query + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         }
 
@@ -46,11 +46,15 @@ enum StreamTransport {
         this.status = status;
     }
 
-    /** The request that opens a stream of channel default on a server at 127.0.0.1:{@code port}. */
-    abstract String request(int port);
+    /** The request that opens a stream of channel default on a server at 127.0.0.1:{@code port}, with {@code query} ("" or "?…"). */
+    abstract String request(int port, String query);
 
     byte[] requestBytes(int port) {
-        return request(port).getBytes(StandardCharsets.US_ASCII);
+        return requestBytes(port, "");
+    }
+
+    byte[] requestBytes(int port, String query) {
+        return request(port, query).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The messages of a stream whose answer began with {@code head}; {@code out}, for what the client must send back. */

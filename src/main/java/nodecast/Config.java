@@ -261,13 +261,15 @@ record Config(String host, int port, URI redis, String redisPrefix, Duration red
                     v -> wholeNumber(v, 1_024, 16 * 1024 * 1024), Builder::maxBodyBytes, Config::maxBodyBytes),
             new Option<>("--max-header-bytes", "NODECAST_MAX_HEADER_BYTES", "N", "largest request head (request line and headers) accepted",
                     v -> wholeNumber(v, 1_024, 1024 * 1024), Builder::maxHeaderBytes, Config::maxHeaderBytes),
-            new Option<>("--max-waiters", "NODECAST_MAX_WAITERS", "N", "most viewers held at once, /wait requests parked and event streams together; beyond it 503",
+            new Option<>("--max-waiters", "NODECAST_MAX_WAITERS", "N", "most viewers held at once, /wait requests parked and event streams together; beyond it a viewer is told to come back in 1 to 5 s",
                     v -> wholeNumber(v, 1, 10_000_000), Builder::maxWaiters, Config::maxWaiters),
             new Option<>("--keepalive", "NODECAST_KEEPALIVE", "SECONDS",
-                    "how often each event stream gets a comment line, so proxies keep it open and dead clients are noticed; fractions allowed, at most 300",
+                    "how often a quiet stream gets a keepalive, so proxies keep it open and dead clients are noticed; a stream that took nothing for"
+                            + " two periods while bytes waited is let go; fractions allowed, at most 300",
                     v -> seconds(v, 300), Builder::keepalive, c -> inSeconds(c.keepalive())),
             new Option<>("--max-queued-bytes", "NODECAST_MAX_QUEUED_BYTES", "N",
-                    "bytes an event stream may hold for a client that reads too slowly; beyond it the client is disconnected (it resumes from its last id)",
+                    "what a stream may hold for a client that reads too slowly (its bytes, and 64 per frame); beyond it the client is disconnected"
+                            + " (it resumes from its last id)",
                     v -> wholeNumber(v, 1_024, 1024 * 1024 * 1024), Builder::maxQueuedBytes, Config::maxQueuedBytes),
             new Option<>("--publish-rate", "NODECAST_PUBLISH_RATE", "N",
                     "tries per second from one client address that count: with a key, those with a wrong or no key; "

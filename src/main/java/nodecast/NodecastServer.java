@@ -85,7 +85,7 @@ final class NodecastServer implements AutoCloseable {
         channels = new Channels(store, worker, metrics, config.maxMessages(), BATCH_LIMIT, config.channelIdle(), System::nanoTime);
         metrics.watchParked(channels::parkedCount);
         metrics.watchStreams(channels::streamCount);
-        ViewerLimit viewerLimit = new ViewerLimit(channels, config.maxWaiters());
+        ViewerLimit viewerLimit = new ViewerLimit(channels, config.maxWaiters(), metrics);
 
         generatedKey = config.openPublishing() || config.publishKey() != null ? null : PublisherKey.generate();
         PublisherKey key = config.openPublishing() ? PublisherKey.open()
@@ -139,6 +139,9 @@ final class NodecastServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) idleMillis)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleMillis)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, config.maxHeaderBytes())
+                // Undertow holds back the answer to a request followed by a pipelined one, to write both together:
+                // a stream asked for with a byte after its request was never written, and its buffer (pooled) never freed.
+                .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) config.maxBodyBytes())
                 .setHandler(withCommonHeaders(routes, config, metrics))
                 .build();

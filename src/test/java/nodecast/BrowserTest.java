@@ -16,31 +16,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The broadcast page and the publisher form in a real headless Chromium: Debian's {@code chromium}
- * driven by its {@code chromedriver}, both given by path so Selenium never looks for (or
- * downloads) a browser or driver of its own. Without them the test is skipped, except under CI
- * ({@code CI=true}), where that is a failure.
+ * The broadcast page and the publisher form in a real headless Chromium ({@link Chromium}). Without
+ * it the test is skipped, except under CI ({@code CI=true}), where that is a failure.
  */
 class BrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** Written on every run, into target/ so the work tree stays clean; docs/broadcast.png in the README is a copy of one. */
     private static final Path SCREENSHOT = Path.of("target", "broadcast.png");
-    private static final Dimension VIEWPORT = new Dimension(1000, 700);
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     /** Markup and entities a page that inserted messages as HTML would get wrong. */
@@ -177,36 +168,11 @@ class BrowserTest {
     }
 
     private static void requireChromium() {
-        Tools.require(CHROMIUM, "chromium");
-        Tools.require(CHROMEDRIVER, "chromium-driver");
+        Chromium.require();
     }
 
     private static ChromeDriver start(Path profile) {
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-                        // Chromium still looks up its own services (sign-in, autofill, updates, the
-                        // default search engine) at start: no name resolves, so it reaches nothing.
-                        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                        "--disable-features=AutofillServerCommunication,MediaRouter,OptimizationHints,Translate",
-                        "--disable-extensions", "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
-                        "--user-data-dir=" + profile, "--window-size=" + VIEWPORT.width + "," + VIEWPORT.height, "--lang=en-US");
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriver browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
-        // --window-size counts the window's frame: grow the window until the page itself has the screenshot's size.
-        List<?> frame = (List<?>) browser.executeScript(
-                "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];");
-        browser.manage().window().setSize(new Dimension(
-                VIEWPORT.width + ((Number) frame.get(0)).intValue(), VIEWPORT.height + ((Number) frame.get(1)).intValue()));
-        return browser;
+        return Chromium.start(profile);
     }
 
     /** Publishes through the form in the current tab; {@code id}: the id the server should assign. */

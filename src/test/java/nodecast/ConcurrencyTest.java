@@ -225,7 +225,8 @@ class ConcurrencyTest {
 
     @ParameterizedTest
     @EnumSource(Store.class)
-    void viewers_that_disconnect_are_unparked_at_once_and_a_pipelined_client_still_gets_every_answer(Store store) throws Exception {
+    void viewers_whose_connections_are_reset_are_unparked_at_once_and_a_pipelined_client_still_gets_every_answer(Store store)
+            throws Exception {
         TestServer s = start(store, DISCONNECT_WAIT);
         int clients = 200;
         List<Socket> sockets = new ArrayList<>();
@@ -239,6 +240,7 @@ class ConcurrencyTest {
                     () -> "only " + s.server.broadcaster().parkedCount() + " of " + clients + " waits parked");
         } finally {
             for (Socket socket : sockets) {
+                socket.setSoLinger(true, 0); // a reset, as a client that is gone for good: a close alone may be a half-close
                 socket.close();
             }
         }
@@ -277,13 +279,37 @@ class ConcurrencyTest {
         assertEquals(0, s.server.broadcaster().parkedCount());
     }
 
+    /**
+     * A client that shuts down its sending side after its request ({@code nc -N}, some HTTP/1.0
+     * tools) still reads: its wait is answered when its message comes, over HTTP/1.1 and 1.0 alike.
+     */
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void a_client_that_half_closes_after_its_request_gets_its_wait_answered(Store store) throws Exception {
+        TestServer s = start(store, DISCONNECT_WAIT);
+        try (Socket http11 = new Socket("127.0.0.1", s.port()); Socket http10 = new Socket("127.0.0.1", s.port())) {
+            write(http11, "GET /wait?id=0 HTTP/1.1\r\nHost: x\r\n\r\n");
+            write(http10, "GET /wait?id=0 HTTP/1.0\r\n\r\n");
+            http11.shutdownOutput();
+            http10.shutdownOutput();
+            awaitTrue(() -> s.server.broadcaster().parkedCount() == 2, Duration.ofSeconds(5), () -> "the waits never parked");
+            Thread.sleep(200); // the server has read both ends of input meanwhile
+            assertEquals(2, s.server.broadcaster().parkedCount(), "a half-closed client is not gone");
+            Message message = s.publish("to the half-closed");
+            for (Socket socket : List.of(http11, http10)) {
+                socket.setSoTimeout(5_000);
+                assertEquals(List.of(message), messages(readResponse(socket.getInputStream())));
+            }
+        }
+    }
+
     private static void write(Socket socket, String request) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
 
-    /** Reads one HTTP/1.1 response with a Content-Length body; returns its body after checking for 200. */
+    /** Reads one HTTP/1.x response with a Content-Length body; returns its body after checking for 200. */
     private static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
@@ -296,7 +322,7 @@ class ConcurrencyTest {
             matched = (c == "\r\n\r\n".charAt(matched)) ? matched + 1 : (c == '\r' ? 1 : 0);
         }
         String headers = head.toString(StandardCharsets.ISO_8859_1);
-        assertTrue(headers.startsWith("HTTP/1.1 200 "), headers);
+        assertTrue(headers.matches("(?s)HTTP/1\\.[01] 200 .*"), headers);
         int length = headers.lines()
                 .filter(line -> line.toLowerCase().startsWith("content-length:"))
                 .mapToInt(line -> Integer.parseInt(line.substring("content-length:".length()).strip()))

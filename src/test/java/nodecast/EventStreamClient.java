@@ -20,8 +20,9 @@ import nodecast.log.Message;
 
 /**
  * A Server-Sent Events client as a script would write one: it reads {@code /events} line by line
- * (through the JDK's HTTP client, so chunked framing is undone for it) and keeps every event and
- * comment, which a test awaits rather than sleeps for. One shared HTTP client serves every
+ * (through the JDK's HTTP client, so chunked framing is undone for it) and keeps every event, but
+ * counts keepalives (and comments) apart, as a script passes them over; a test awaits them rather
+ * than sleeps for them. One shared HTTP client serves every
  * stream, with no thread per stream.
  */
 final class EventStreamClient implements StreamViewer {
@@ -49,6 +50,7 @@ final class EventStreamClient implements StreamViewer {
     /** The body's lines when the answer is not a stream (a refusal). */
     private final List<String> body = new ArrayList<>();
     private int comments;
+    private int keepalives;
     private boolean ended;
     private Flow.Subscription subscription;
 
@@ -113,6 +115,10 @@ final class EventStreamClient implements StreamViewer {
         return comments;
     }
 
+    synchronized int keepalives() {
+        return keepalives;
+    }
+
     synchronized boolean ended() {
         return ended;
     }
@@ -158,7 +164,10 @@ final class EventStreamClient implements StreamViewer {
         if (status != 200) {
             body.add(line);
         } else if (line.isEmpty()) {
-            if (data != null) {
+            if ("keepalive".equals(type) && data != null) {
+                keepalives++;
+                notifyAll();
+            } else if (data != null) {
                 events.add(new Event(type == null ? "message" : type, id, data.toString()));
                 notifyAll();
             }
@@ -169,10 +178,9 @@ final class EventStreamClient implements StreamViewer {
             comments++;
             notifyAll();
         } else {
-            int colon = line.indexOf(':');
-            String field = colon < 0 ? line : line.substring(0, colon);
-            String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
-            switch (field) {
+            EventStreamField field = EventStreamField.of(line);
+            String value = field.value();
+            switch (field.name()) {
                 case "event" -> type = value;
                 case "id" -> id = value;
                 case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);

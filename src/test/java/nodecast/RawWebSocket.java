@@ -1,7 +1,9 @@
 package nodecast;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -10,13 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import nodecast.log.Message;
 
 /**
  * A WebSocket spoken byte by byte over a plain socket, for what the JDK's client will not do: a
  * handshake with any headers, frames that break the protocol, and the server's frames exactly
  * as they came on the wire.
  */
-final class RawWebSocket implements AutoCloseable {
+final class RawWebSocket implements RawViewer {
     /** RFC 6455's example key. */
     static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
     static final int TEXT = 0x1;
@@ -25,7 +28,10 @@ final class RawWebSocket implements AutoCloseable {
     static final int PONG = 0xA;
 
     private final Socket socket;
+    private final PacedInput paced;
     private final DataInputStream in;
+    /** The close code the server's close frame carried, -1 while none came. */
+    private int closeCode = -1;
     /** The handshake's answer: its status, its headers (names in lower case), and the body of a refusal. */
     final int status;
     final Map<String, String> headers = new LinkedHashMap<>();
@@ -38,18 +44,16 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    private RawWebSocket(TestServer server, String path, String version, String key) throws IOException {
-        socket = new Socket("127.0.0.1", server.port());
-        socket.setSoTimeout((int) WebSocketClient.PATIENCE.toMillis());
-        in = new DataInputStream(socket.getInputStream());
-        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + version + "\r\n\r\n";
-        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-        String[] head = readHead().split("\r\n");
-        status = Integer.parseInt(head[0].split(" ")[1]);
-        for (int i = 1; i < head.length; i++) {
-            int colon = head[i].indexOf(':');
-            headers.putIfAbsent(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), head[i].substring(colon + 1).trim());
+    private RawWebSocket(TestServer server, String head, int receiveBuffer) throws IOException {
+        socket = RawViewer.connect(server, receiveBuffer, WebSocketClient.PATIENCE);
+        paced = new PacedInput(socket.getInputStream());
+        in = new DataInputStream(new BufferedInputStream(paced));
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+        String[] answer = readHead().split("\r\n");
+        status = Integer.parseInt(answer[0].split(" ")[1]);
+        for (int i = 1; i < answer.length; i++) {
+            int colon = answer[i].indexOf(':');
+            headers.putIfAbsent(answer[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), answer[i].substring(colon + 1).trim());
         }
         int length = status == 101 ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
         body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
@@ -57,8 +61,22 @@ final class RawWebSocket implements AutoCloseable {
 
     /** A handshake naming {@code version} and {@code key}. */
     static RawWebSocket open(TestServer server, String path, String version, String key) {
+        return open(server, path, version, key, 0);
+    }
+
+    private static RawWebSocket open(TestServer server, String path, String version, String key, int receiveBuffer) {
+        return request(server, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + version + "\r\n\r\n", receiveBuffer);
+    }
+
+    /** Sends {@code head} as it is (request line, headers and the blank line) and reads the answer's head. */
+    static RawWebSocket request(TestServer server, String head) {
+        return request(server, head, 0);
+    }
+
+    private static RawWebSocket request(TestServer server, String head, int receiveBuffer) {
         try {
-            return new RawWebSocket(server, path, version, key);
+            return new RawWebSocket(server, head, receiveBuffer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -67,6 +85,16 @@ final class RawWebSocket implements AutoCloseable {
     /** A handshake as RFC 6455's example makes it. */
     static RawWebSocket open(TestServer server, String path) {
         return open(server, path, "13", KEY);
+    }
+
+    /** A handshake as RFC 6455's example makes it, from a socket that offers a window of about {@code receiveBuffer} bytes. */
+    static RawWebSocket withWindow(TestServer server, String path, int receiveBuffer) {
+        return open(server, path, "13", KEY, receiveBuffer);
+    }
+
+    /** Sends bytes as they are: frames made by {@link #frame}, any number at once. */
+    void sendRaw(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
     }
 
     /** Sends one whole frame, masked or not as a client's must be. */
@@ -83,10 +111,32 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** One whole masked frame, as a client sends it. */
+    static byte[] masked(int opcode, byte[] payload) {
+        return frame(opcode, payload, true);
+    }
+
     private static byte[] frame(int opcode, byte[] payload, boolean masked) {
+        return frame(0x80 | opcode, payload.length, payload, masked);
+    }
+
+    /**
+     * One frame: {@code first} its first byte (FIN, RSV bits, opcode), {@code length} the length its
+     * header says (in 7, 16 or 64 bits, as short as it fits), then {@code payload}, masked or not.
+     */
+    static byte[] frame(int first, long length, byte[] payload, boolean masked) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | opcode);
-        frame.write((masked ? 0x80 : 0) | payload.length); // short payloads only: 7-bit length
+        frame.write(first);
+        int maskBit = masked ? 0x80 : 0;
+        if (length < 126) {
+            frame.write(maskBit | (int) length);
+        } else if (length <= 0xFFFF) {
+            frame.write(maskBit | 126);
+            frame.writeBytes(ByteBuffer.allocate(2).putShort((short) length).array());
+        } else {
+            frame.write(maskBit | 127);
+            frame.writeBytes(ByteBuffer.allocate(8).putLong(length).array());
+        }
         byte[] mask = {0x12, 0x34, 0x56, 0x78};
         if (masked) {
             frame.writeBytes(mask);
@@ -120,6 +170,47 @@ final class RawWebSocket implements AutoCloseable {
         return new Frame(bytes.toByteArray(), first & 0x0F, payload);
     }
 
+    /**
+     * The next message (pings answered with a pong as a browser does; other events passed over);
+     * null at a close frame or the connection's end. Fails if no message comes within the patience.
+     */
+    @Override
+    public Message nextMessage() throws IOException {
+        long deadline = System.nanoTime() + WebSocketClient.PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame frame;
+            try {
+                frame = next();
+            } catch (EOFException e) {
+                return null;
+            }
+            if (frame.opcode() == CLOSE) {
+                closeCode = frame.payload().length >= 2 ? frame.closeCode() : 1005;
+                return null;
+            }
+            if (frame.opcode() == PING) {
+                send(PONG, frame.payload(), true);
+            } else if (frame.opcode() == TEXT && !text(frame).startsWith("{\"event\":")) {
+                return Message.fromJson(text(frame));
+            }
+        }
+        throw new IOException("no message in " + WebSocketClient.PATIENCE.toSeconds() + " s, only other frames");
+    }
+
+    static String text(Frame frame) {
+        return new String(frame.payload(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int endCode() {
+        return closeCode;
+    }
+
+    @Override
+    public void pace(long bytesPerSecond) {
+        paced.pace(bytesPerSecond);
+    }
+
     /** Whether the server closed the connection: the next read finds its end. */
     boolean ended() throws IOException {
         return in.read() == -1;
@@ -131,6 +222,11 @@ final class RawWebSocket implements AutoCloseable {
             head.write(in.readUnsignedByte());
         }
         return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Shuts down the sending side only: the client still reads. */
+    void halfClose() throws IOException {
+        socket.shutdownOutput();
     }
 
     @Override

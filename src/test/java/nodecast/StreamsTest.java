@@ -4,6 +4,7 @@ import static nodecast.RedisLogTest.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
@@ -63,14 +64,17 @@ class StreamsTest {
             assertEquals(List.of("hello", "message", "message"), types(events));
             assertEquals(RedisLogTest.logOf(s), events.get(0).json().get("log").getAsString());
             assertEquals(0, events.get(0).json().get("next").getAsLong());
-            assertEquals("0", events.get(1).id());
-            assertEquals("1", events.get(2).id());
+            assertTrue(events.get(0).data().endsWith(",\"keepalive\":15}"), "the keepalive period in whole seconds: " + events.get(0).data());
+            String log = RedisLogTest.logOf(s);
+            assertEquals(log + "-0", events.get(0).id(), "where to resume: the log, and the next id");
+            assertEquals(log + "-1", events.get(1).id());
+            assertEquals(log + "-2", events.get(2).id());
             assertEquals(s.get("/since?id=0").body(), "[" + events.get(1).data() + "," + events.get(2).data() + "]",
                     "each message's data is its JSON exactly as long-poll sends it");
 
             Message live = s.publish("two");
             assertEquals(live, stream.awaitMessages(3).get(2));
-            assertEquals("2", stream.events().get(3).id());
+            assertEquals(log + "-3", stream.events().get(3).id());
         }
     }
 
@@ -94,20 +98,28 @@ class StreamsTest {
         }
     }
 
+    /** As this server sends it, log and next id, or as servers before it sent it, the last message's id alone (in the log &log= names). */
     @ParameterizedTest
     @EnumSource(Store.class)
-    void last_event_id_resumes_after_that_id_and_wins_over_id_and_last(Store store) {
+    void last_event_id_resumes_where_it_says_in_either_form_and_wins_over_id_last_and_log(Store store) {
         TestServer s = start(store);
         for (int i = 0; i < 4; i++) {
             s.publish("m" + i);
         }
+        String log = RedisLogTest.logOf(s);
         try (EventStreamClient overId = EventStreamClient.open(s, "/events?id=0", "Last-Event-ID", "1");
                 EventStreamClient overLast = EventStreamClient.open(s, "/events?last=0", "Last-Event-ID", "2");
-                EventStreamClient fromQuery = EventStreamClient.open(s, "/events?id=3")) {
+                EventStreamClient fromQuery = EventStreamClient.open(s, "/events?id=3");
+                EventStreamClient withLog = EventStreamClient.open(s, "/events?last=0&log=gone", "Last-Event-ID", log + "-2");
+                EventStreamClient oldWithLog = EventStreamClient.open(s, "/events?id=0&log=" + log, "Last-Event-ID", "2")) {
             assertEquals(List.of(2L, 3L), ids(overId.awaitMessages(2)));
             assertEquals(2, overId.events().get(0).json().get("next").getAsLong());
             assertEquals(List.of(3L), ids(overLast.awaitMessages(1)));
             assertEquals(List.of(3L), ids(fromQuery.awaitMessages(1)));
+            assertEquals(List.of("hello", "message", "message"), types(withLog.awaitEvents(3)), "its own log: no reset");
+            assertEquals(List.of(2L, 3L), ids(withLog.messages()));
+            assertEquals(List.of("hello", "message"), types(oldWithLog.awaitEvents(2)));
+            assertEquals(List.of(3L), ids(oldWithLog.messages()));
         }
     }
 
@@ -136,10 +148,10 @@ class StreamsTest {
                 "/events?log=a&log=b", "log is given more than once",
                 "/c/a%2Fb/events", "a channel name is 1 to 64 characters of A-Z a-z 0-9 . _ ~ -, and not . or ..");
         refusals.forEach((path, reason) -> assertRefused(s.send(HttpRequest.newBuilder(s.uri(path)).header("Accept", "application/json")), 400, reason));
-        assertRefused(s.send(HttpRequest.newBuilder(s.uri("/events")).header("Accept", "application/json").header("Last-Event-ID", "abc")),
-                400, "Last-Event-ID must be a whole number from 0 to 9007199254740991");
-        assertRefused(s.send(HttpRequest.newBuilder(s.uri("/events?id=0")).header("Accept", "application/json").header("Last-Event-ID", "-3")),
-                400, "Last-Event-ID must not be negative");
+        for (String bad : List.of("abc", "-3", "a-log-", "a-log-x", "a-log-9007199254740992", "-")) {
+            assertRefused(s.send(HttpRequest.newBuilder(s.uri("/events?id=0")).header("Accept", "application/json").header("Last-Event-ID", bad)),
+                    400, "Last-Event-ID must be <log>-<next id>, as this server sends it in id:, or a message id from 0 to 9007199254740991");
+        }
         assertRefused(s.send(HttpRequest.newBuilder(s.uri("/events")).header("Accept", "application/json")
                 .header("Last-Event-ID", "1").header("Last-Event-ID", "2")), 400, "the Last-Event-ID header is given more than once");
         assertRefused(s.send(HttpRequest.newBuilder(s.uri("/events")).header("Accept", "application/json")
@@ -176,7 +188,7 @@ class StreamsTest {
             assertEquals(List.of("hello", "gap", "message"), types(events));
             assertEquals(1, events.get(1).json().get("from").getAsLong());
             assertEquals(5, events.get(1).json().get("next").getAsLong());
-            assertEquals("5", events.get(2).id());
+            assertEquals(RedisLogTest.logOf(s) + "-6", events.get(2).id());
         }
     }
 
@@ -351,21 +363,135 @@ class StreamsTest {
         s.publish("news", "to no one"); // nothing is left to push to
     }
 
+    /**
+     * An EventSource stops for good at any answer but 200: at capacity it gets a 200 stream that
+     * says when to come back (retry:, which it obeys by itself, and a busy event for a page's
+     * script) and ends, its connection with it. It holds no viewer's place.
+     */
+    /** As nc -N does after its request: a client that shuts down its sending side still reads, over HTTP/1.1 and 1.0 alike. */
     @Test
-    void streams_count_against_max_waiters_with_parked_requests() {
+    void a_client_that_half_closes_after_its_request_goes_on_getting_the_stream() throws Exception {
+        TestServer s = start(Store.MEMORY);
+        try (RawEventStream http11 = RawEventStream.request(s, RawEventStream.get("/events?last=0"));
+                RawEventStream http10 = RawEventStream.request(s, "GET /events?last=0 HTTP/1.0\r\n\r\n")) {
+            for (RawEventStream stream : List.of(http11, http10)) {
+                assertEquals("hello", stream.next().type());
+                stream.halfClose();
+            }
+            Thread.sleep(200); // the server has read both ends of input meanwhile
+            Message message = s.publish("to the half-closed");
+            assertEquals(message, http11.nextMessage());
+            assertEquals(message, http10.nextMessage());
+            assertEquals(2, s.server.channels().streamCount());
+        }
+    }
+
+    /** It closed after reading everything (a FIN, which may be a half-close): the keepalive sent then draws a reset, which the next write finds. */
+    @Test
+    void a_stream_whose_client_closes_is_let_go_by_the_next_keepalive_at_the_latest() throws Exception {
+        TestServer s = servers.configured(Store.MEMORY, config -> config.keepalive(Duration.ofMillis(200)));
+        try (RawEventStream stream = RawEventStream.request(s, RawEventStream.get("/events"))) {
+            assertEquals("hello", stream.next().type());
+        }
+        awaitTrue(() -> s.server.channels().streamCount() == 0, "the stream of a client that closed is still held");
+        assertEquals("nodecast_stream_disconnects_total{reason=\"client\"} 1.0", s.metric("nodecast_stream_disconnects_total{reason=\"client\"}"));
+    }
+
+    /**
+     * A byte after a stream's request (read with it, or later) used to keep one of Undertow's
+     * pooled 16 KB direct buffers for the stream's whole life: 100 streams would hold 100 more.
+     * Read with the request, it also made Undertow hold the whole stream back, as the answer to a
+     * request pipelined before another.
+     */
+    @Test
+    void bytes_sent_after_a_stream_request_keep_no_pooled_buffer() throws Exception {
+        TestServer s = start(Store.MEMORY);
+        java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
+        List<Socket> sockets = new ArrayList<>();
+        try (EventStreamClient probe = EventStreamClient.open(s, "/events?last=0")) {
+            probe.awaitEvents(1);
+            long before = direct.getCount();
+            for (int i = 0; i < 100; i++) {
+                Socket socket = new Socket("127.0.0.1", s.port());
+                sockets.add(socket);
+                // Half of them in the request's own packet, half once the stream has started.
+                socket.getOutputStream().write(("GET /events?last=0 HTTP/1.1\r\nHost: x\r\n\r\n" + (i % 2 == 0 ? "x" : ""))
+                        .getBytes(StandardCharsets.ISO_8859_1));
+            }
+            awaitTrue(() -> s.server.channels().streamCount() == 101, "the streams never opened");
+            for (int i = 1; i < sockets.size(); i += 2) {
+                sockets.get(i).getOutputStream().write('y');
+            }
+            Message message = s.publish("to every stream");
+            byte[] buffer = new byte[4_096];
+            for (Socket socket : sockets) {
+                socket.setSoTimeout(5_000);
+                StringBuilder received = new StringBuilder();
+                while (received.indexOf("to every stream") < 0) {
+                    int read = socket.getInputStream().read(buffer);
+                    assertTrue(read > 0, "the stream ended: " + received);
+                    received.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                }
+            }
+            assertEquals(message, probe.awaitMessages(1).get(0));
+            long grown = direct.getCount() - before;
+            assertTrue(grown < 50, grown + " more direct buffers for 100 streams that were sent a byte after their request");
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void at_capacity_a_stream_is_told_when_to_come_back_and_ends_holding_no_place() throws Exception {
         TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(2));
         try (EventStreamClient first = EventStreamClient.open(s, "/events")) {
             first.awaitEvents(1);
             java.util.concurrent.CompletableFuture<HttpResponse<String>> parked = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> s.get("/c/other/wait?id=0"));
             awaitTrue(() -> s.server.channels().viewerCount() == 2, "the wait never parked");
-            HttpResponse<String> refused = s.send(HttpRequest.newBuilder(s.uri("/c/news/events")).header("Accept", "application/json"));
+            try (RawEventStream busy = RawEventStream.request(s, RawEventStream.get("/c/news/events?last=0"))) {
+                assertEquals(200, busy.status);
+                assertEquals("text/event-stream; charset=utf-8", busy.headers.get("content-type"));
+                assertEquals("close", busy.headers.get("connection"), "nothing is held once it is answered");
+                Event told = busy.next();
+                assertEquals("busy", told.type());
+                long retry = told.json().get("retry").getAsLong();
+                assertTrue(retry >= 1 && retry <= 5, told.data());
+                assertEquals(retry * 1_000, busy.retry(), "retry: in milliseconds, the same figure");
+                assertEquals("", busy.lastEventId(), "no id: the client keeps the one it had");
+                assertNull(busy.next(), "the answer ends there");
+            }
+            assertEquals(2, s.server.channels().viewerCount());
+            HttpResponse<String> refused = s.send(HttpRequest.newBuilder(s.uri("/wait?id=0")).header("Accept", "application/json"));
             assertRefused(refused, 503, "too many viewers are waiting on this server; try again shortly");
-            assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
-            assertEquals(503, s.get("/wait?id=0").statusCode(), "a wait counts the stream too");
+            int retryAfter = Integer.parseInt(refused.headers().firstValue("Retry-After").orElse("0"));
+            assertTrue(retryAfter >= 1 && retryAfter <= 5, "a wait counts the stream too; Retry-After: " + retryAfter);
+            assertEquals("nodecast_viewers_turned_away_total{transport=\"sse\"} 1.0", s.metric("nodecast_viewers_turned_away_total{transport=\"sse\"}"));
+            assertEquals("nodecast_viewers_turned_away_total{transport=\"poll\"} 1.0", s.metric("nodecast_viewers_turned_away_total{transport=\"poll\"}"));
             s.publish("for the stream");
             first.awaitMessages(1);
             assertEquals(200, parked.join().statusCode());
+        }
+    }
+
+    /** Thousands turned away in the same second must not all come back in the same second. */
+    @Test
+    void viewers_turned_away_are_told_to_come_back_after_1_to_5_seconds_spread_at_random() throws Exception {
+        TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(1));
+        try (EventStreamClient first = EventStreamClient.open(s, "/events")) {
+            first.awaitEvents(1);
+            java.util.Set<Long> told = new java.util.TreeSet<>();
+            for (int i = 0; i < 40; i++) {
+                try (RawEventStream busy = RawEventStream.request(s, RawEventStream.get("/events"))) {
+                    told.add(busy.next().json().get("retry").getAsLong());
+                }
+                told.add(Long.parseLong(s.get("/wait").headers().firstValue("Retry-After").orElseThrow()));
+            }
+            assertTrue(told.size() > 1 && told.stream().allMatch(retry -> retry >= 1 && retry <= 5), told.toString());
         }
     }
 
@@ -404,15 +530,17 @@ class StreamsTest {
                 }
                 return sent;
             });
+            String lastId;
             try (EventStreamClient onA = EventStreamClient.open(a, "/events?id=0")) {
                 onA.awaitMessages(30);
                 a.close(); // while the publisher goes on
                 onA.awaitEnd();
                 received.addAll(onA.messages());
+                List<Event> seen = onA.events();
+                lastId = seen.get(seen.size() - 1).id(); // what an EventSource sends back
             } finally {
                 a.close();
             }
-            String lastId = Long.toString(received.get(received.size() - 1).id());
             try (EventStreamClient onB = EventStreamClient.open(b, "/events?id=0", "Last-Event-ID", lastId)) {
                 received.addAll(onB.awaitMessages(total - received.size()));
             }
@@ -472,12 +600,22 @@ class StreamsTest {
         }
     }
 
+    /** A named event with data, so that a page's EventSource sees it (it never sees a comment, nor an event without data). */
     @Test
-    void a_quiet_stream_gets_a_comment_every_keepalive_period() {
+    void a_quiet_stream_gets_a_keepalive_event_every_period_and_hello_says_the_period() throws Exception {
         TestServer s = servers.configured(Store.MEMORY, config -> config.keepalive(Duration.ofMillis(100)));
-        try (EventStreamClient stream = EventStreamClient.open(s, "/events")) {
-            stream.await(c -> c.comments() >= 3, "three keepalive comments");
-            assertEquals(List.of("hello"), types(stream.events()), "comments are not events");
+        try (EventStreamClient stream = EventStreamClient.open(s, "/events");
+                RawEventStream raw = RawEventStream.request(s, RawEventStream.get("/events"))) {
+            stream.await(c -> c.keepalives() >= 3, "three keepalive events");
+            assertEquals(List.of("hello"), types(stream.events()), "nothing else");
+            assertEquals(0.1, stream.events().get(0).json().get("keepalive").getAsDouble(), "hello says the period, in seconds");
+            assertEquals("hello", raw.next().type());
+            for (int i = 0; i < 3; i++) {
+                Event keepalive = raw.next();
+                assertEquals("keepalive", keepalive.type());
+                assertEquals("{}", keepalive.data());
+            }
+            assertEquals(0, raw.comments());
         }
     }
 }

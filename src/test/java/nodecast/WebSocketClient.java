@@ -19,7 +19,8 @@ import nodecast.log.Message;
 
 /**
  * A WebSocket viewer, through the JDK's own client: it records every text frame (messages and
- * the {@code "event"} controls) and how the socket closed. {@link #stalled} opens one that reads
+ * the {@code "event"} controls; keepalives only counted, as a page passes them over) and how the
+ * socket closed. {@link #stalled} opens one that reads
  * nothing after the handshake, as a client too slow to keep up.
  */
 final class WebSocketClient implements StreamViewer {
@@ -28,6 +29,10 @@ final class WebSocketClient implements StreamViewer {
 
     /** Every text frame received, as sent. */
     private final List<String> frames = new ArrayList<>();
+    /** Keepalive frames received, kept apart from the others as a page passes them over. */
+    private int keepalives;
+    /** Pings received (the JDK's client answers them by itself). */
+    private int pings;
     /** The payload of every pong received. */
     private final List<ByteBuffer> pongs = new ArrayList<>();
     private final boolean reading;
@@ -111,6 +116,14 @@ final class WebSocketClient implements StreamViewer {
         socket.sendClose(code, reason).join();
     }
 
+    synchronized int keepalives() {
+        return keepalives;
+    }
+
+    synchronized int pings() {
+        return pings;
+    }
+
     synchronized List<ByteBuffer> pongs() {
         return List.copyOf(pongs);
     }
@@ -182,13 +195,26 @@ final class WebSocketClient implements StreamViewer {
             text.append(data);
             if (last) {
                 synchronized (WebSocketClient.this) {
-                    frames.add(text.toString());
+                    if (text.toString().equals("{\"event\":\"keepalive\"}")) {
+                        keepalives++;
+                    } else {
+                        frames.add(text.toString());
+                    }
                     WebSocketClient.this.notifyAll();
                 }
                 text.setLength(0);
             }
             webSocket.request(1);
             return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            synchronized (WebSocketClient.this) {
+                pings++;
+                WebSocketClient.this.notifyAll();
+            }
+            return WebSocket.Listener.super.onPing(webSocket, message);
         }
 
         @Override

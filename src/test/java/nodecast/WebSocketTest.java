@@ -20,11 +20,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import nodecast.log.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -48,6 +51,7 @@ class WebSocketTest {
             JsonObject hello = socket.frames().get(0);
             assertEquals(RedisLogTest.logOf(s), hello.get("log").getAsString());
             assertEquals(0, hello.get("next").getAsLong());
+            assertTrue(socket.texts().get(0).endsWith(",\"keepalive\":15}"), "the keepalive period in seconds: " + socket.texts().get(0));
             List<String> texts = socket.texts();
             assertEquals(s.get("/since?id=0").body(), "[" + texts.get(1) + "," + texts.get(2) + "]",
                     "each message is its JSON exactly as long-poll sends it");
@@ -309,13 +313,46 @@ class WebSocketTest {
         }
     }
 
+    /** The text frame is for the page's script, which never sees pings; the ping, for the server to see the client answer. */
     @Test
-    void sockets_count_against_max_waiters_with_streams_and_parked_requests() {
+    void a_quiet_socket_gets_a_keepalive_frame_and_a_ping_together_every_period_and_hello_says_the_period() throws Exception {
+        TestServer s = servers.configured(Store.MEMORY, config -> config.keepalive(Duration.ofMillis(500)));
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            RawWebSocket.Frame hello = socket.next();
+            assertTrue(RawWebSocket.text(hello).endsWith(",\"keepalive\":0.5}"), RawWebSocket.text(hello));
+            for (int i = 0; i < 3; i++) {
+                RawWebSocket.Frame keepalive = socket.next();
+                assertEquals("{\"event\":\"keepalive\"}", RawWebSocket.text(keepalive));
+                RawWebSocket.Frame ping = socket.next();
+                assertEquals(RawWebSocket.PING, ping.opcode());
+                socket.send(RawWebSocket.PONG, ping.payload(), true);
+            }
+        }
+    }
+
+    /** A browser's page learns nothing from a refused handshake: at capacity the socket opens, says when to come back, and closes 1013. */
+    @Test
+    void at_capacity_a_socket_is_told_when_to_come_back_and_closed_with_1013_holding_no_place() throws Exception {
         TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(1));
         try (WebSocketClient first = WebSocketClient.open(s, "/ws")) {
             first.awaitFrames(1);
-            assertEquals(503, WebSocketClient.refused(s, "/c/news/ws", null).status());
+            try (RawWebSocket busy = RawWebSocket.open(s, "/c/news/ws")) {
+                assertEquals(101, busy.status);
+                String told = RawWebSocket.text(busy.next());
+                JsonObject json = com.google.gson.JsonParser.parseString(told).getAsJsonObject();
+                assertEquals("busy", json.get("event").getAsString());
+                int retry = json.get("retry").getAsInt();
+                assertTrue(retry >= 1 && retry <= 5, told);
+                RawWebSocket.Frame close = busy.next();
+                assertEquals(1013, close.closeCode(), "Try Again Later");
+                assertEquals("too many viewers here; try again in " + retry + " s", new String(close.payload(), 2, close.payload().length - 2,
+                        StandardCharsets.UTF_8));
+                assertTrue(busy.ended(), "the server closes its side after its close frame");
+            }
+            assertEquals(1, s.server.channels().viewerCount());
             assertEquals(503, s.get("/wait?id=0").statusCode());
+            assertEquals("nodecast_viewers_turned_away_total{transport=\"ws\"} 1.0", s.metric("nodecast_viewers_turned_away_total{transport=\"ws\"}"));
+            awaitTrue(() -> s.metric("nodecast_stream_queued_bytes ").endsWith(" 0.0"), "what the busy socket sent is still held");
         }
     }
 
@@ -365,5 +402,120 @@ class WebSocketTest {
             received.addAll(second.awaitMessages(20));
         }
         assertEquals(published, received);
+    }
+
+    /** 1005 means "no code" and must never be sent (RFC 6455, 7.4.1); a payload of 1 byte cannot hold a code. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1005", "1 byte"})
+    void a_close_with_code_1005_or_a_payload_of_1_byte_is_answered_1002_with_the_reason(String payload) throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            socket.next();
+            socket.send(RawWebSocket.CLOSE, payload.equals("1005") ? new byte[] {0x03, (byte) 0xED} : new byte[] {0x03}, true);
+            RawWebSocket.Frame close = socket.next();
+            assertEquals(1002, close.closeCode());
+            assertEquals(payload.equals("1005") ? "not a close code a peer may send: 1005"
+                    : "a close frame holds nothing, or a 2-byte code and a reason: this one holds 1 byte", reason(close));
+        }
+    }
+
+    @Test
+    void a_close_without_a_code_is_answered_1000() throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            socket.next();
+            socket.send(RawWebSocket.CLOSE, new byte[0], true);
+            assertEquals(1000, socket.next().closeCode());
+        }
+    }
+
+    private static String reason(RawWebSocket.Frame close) {
+        return new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8);
+    }
+
+    /** Frames a client sends, as {@link RawWebSocket#frame} makes them: FIN, opcode, then the payload's bytes. */
+    private static byte[] frames(Object... finOpcodeAndBytes) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < finOpcodeAndBytes.length; i += 2) {
+            byte[] payload = (byte[]) finOpcodeAndBytes[i + 1];
+            all.writeBytes(RawWebSocket.frame((Integer) finOpcodeAndBytes[i], payload.length, payload, true));
+        }
+        return all.toByteArray();
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
+
+    static Stream<Arguments> notUtf8() {
+        int text = 0x80 | RawWebSocket.TEXT;
+        int close = 0x80 | RawWebSocket.CLOSE;
+        return Stream.of(
+                Arguments.of("a byte that starts nothing", frames(text, bytes(0xC3, 0x28))),
+                Arguments.of("a surrogate", frames(text, bytes(0xED, 0xA0, 0x80))),
+                Arguments.of("an overlong form", frames(text, bytes(0xC0, 0x80))),
+                Arguments.of("past U+10FFFF", frames(text, bytes(0xF4, 0x90, 0x80, 0x80))),
+                Arguments.of("a message that ends inside a character", frames(text, bytes(0x61, 0xE2, 0x82))),
+                Arguments.of("a character broken across two fragments", frames(RawWebSocket.TEXT, bytes(0xE2), 0x80, bytes(0x28))),
+                Arguments.of("a close reason", frames(close, bytes(0x03, 0xE8, 0xFF))),
+                Arguments.of("a close reason that ends inside a character", frames(close, bytes(0x03, 0xE8, 0xC3))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notUtf8")
+    void text_that_is_not_utf_8_closes_the_socket_with_1007(String what, byte[] sent) throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            socket.next();
+            socket.sendRaw(sent);
+            RawWebSocket.Frame close = socket.next();
+            assertEquals(1007, close.closeCode(), what);
+            assertTrue(reason(close).startsWith("a "), reason(close));
+        }
+        awaitTrue(() -> s.server.channels().streamCount() == 0, "the closed socket is let go");
+    }
+
+    /** The counterparts: a character may be split across fragments, a ping between them, and a binary message holds any bytes. */
+    @Test
+    void utf_8_split_across_fragments_and_binary_bytes_are_taken() throws Exception {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        try (RawWebSocket socket = RawWebSocket.open(s, "/ws")) {
+            socket.next();
+            socket.sendRaw(frames(RawWebSocket.TEXT, bytes(0x61, 0xE2), 0x80 | RawWebSocket.PING, bytes(), 0x80, bytes(0x82, 0xAC),
+                    0x80 | 0x2, bytes(0xFF, 0xC0, 0x80)));
+            assertEquals(RawWebSocket.PONG, socket.next().opcode());
+            Message published = s.publish("still open");
+            assertEquals(published, socket.nextMessage());
+        }
+    }
+
+    @Test
+    void a_handshake_that_breaks_http_or_rfc_6455_is_refused_400_with_the_reason() {
+        TestServer s = servers.start(Store.MEMORY, TestServer.WAIT_TIMEOUT);
+        String upgrade = "Upgrade: websocket\r\nSec-WebSocket-Key: " + RawWebSocket.KEY + "\r\nSec-WebSocket-Version: 13\r\n";
+        Map<String, String> refusals = Map.of(
+                "GET /ws HTTP/1.0\r\nHost: x\r\nConnection: Upgrade\r\n" + upgrade, "a WebSocket handshake must be HTTP/1.1",
+                "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n" + upgrade, "a WebSocket handshake must send Connection: Upgrade",
+                "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n" + upgrade + "Sec-WebSocket-Key: " + RawWebSocket.KEY + "\r\n",
+                "Sec-WebSocket-Key is given more than once",
+                "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n" + upgrade + "Sec-WebSocket-Version: 13\r\n",
+                "Sec-WebSocket-Version is given more than once");
+        refusals.forEach((head, reason) -> {
+            try (RawWebSocket refused = RawWebSocket.request(s, head + "\r\n")) {
+                assertEquals(400, refused.status, head);
+                assertEquals(reason + "\n", refused.body);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (RawWebSocket taken = RawWebSocket.request(s, "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\n" + upgrade + "\r\n")) {
+            assertEquals(101, taken.status, "Connection may name other tokens beside Upgrade, as Firefox sends it");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

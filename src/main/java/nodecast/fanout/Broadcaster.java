@@ -221,9 +221,9 @@ public final class Broadcaster implements MessageLog.Listener {
         return followers.count();
     }
 
-    /** {@code message} as {@code encoding} writes it: encoded once, shared by every stream of this channel. */
-    public ByteBuffer encoded(Message message, Encoding encoding) {
-        return encodings.computeIfAbsent(encoding, EncodingMemo::new).of(message);
+    /** {@code message} of log {@code log} as {@code encoding} writes it: encoded once, shared by every stream of this channel. */
+    public ByteBuffer encoded(String log, Message message, Encoding encoding) {
+        return encodings.computeIfAbsent(encoding, EncodingMemo::new).of(log, message);
     }
 
     /**

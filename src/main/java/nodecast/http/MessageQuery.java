@@ -1,8 +1,6 @@
 package nodecast.http;
 
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.HeaderValues;
-import io.undertow.util.HttpString;
 import java.util.Deque;
 import java.util.Map;
 import nodecast.fanout.Start;
@@ -19,7 +17,6 @@ public record MessageQuery(Start start, String log) {
     public static final long MAX_ID = (1L << 53) - 1;
     /** The most messages {@code last} may ask for: one answer's worth. */
     public static final int MAX_LAST = 1_000;
-    private static final HttpString LAST_EVENT_ID = new HttpString("Last-Event-ID");
 
     /**
      * Returns the query, or answers the request itself and returns null: 400 for a bad query, 409
@@ -41,42 +38,20 @@ public record MessageQuery(Start start, String log) {
         return query;
     }
 
-    /**
-     * For a stream: the query, started after the id in {@code Last-Event-ID} (what an EventSource
-     * sends when it reconnects) if that header is given, whatever {@code id} or {@code last} say;
-     * or null after answering 400. A log that is gone is not refused: the stream says so in band.
-     */
-    public static MessageQuery forStreamOrRefuse(HttpServerExchange exchange) {
-        try {
-            MessageQuery query = of(exchange);
-            HeaderValues resumed = exchange.getRequestHeaders().get(LAST_EVENT_ID);
-            if (resumed == null || resumed.size() == 1 && resumed.getFirst().isEmpty()) {
-                return query; // an empty Last-Event-ID is what EventSource holds before any id: none
-            }
-            if (resumed.size() > 1) {
-                throw new IllegalArgumentException("the Last-Event-ID header is given more than once");
-            }
-            return new MessageQuery(Start.at(id(resumed.getFirst(), "Last-Event-ID") + 1), query.log());
-        } catch (IllegalArgumentException e) {
-            Replies.error(exchange, 400, e.getMessage());
-            return null;
-        }
-    }
-
     /** Returns the query, or throws with a reason fit for a 400. */
-    static MessageQuery of(HttpServerExchange exchange) {
+    public static MessageQuery of(HttpServerExchange exchange) {
         Map<String, Deque<String>> params = exchange.getQueryParameters();
         String id = single(params.get("id"), "id");
         String last = single(params.get("last"), "last");
         if (id != null && last != null) {
             throw new IllegalArgumentException("give id or last, not both: id starts at a message, last at the newest ones");
         }
-        Start start = last != null ? Start.newest(last(last)) : Start.at(id == null ? 0 : id(id, "id"));
+        Start start = last != null ? Start.newest(last(last)) : Start.at(id == null ? 0 : parseId(id, "id"));
         return new MessageQuery(start, single(params.get("log"), "log"));
     }
 
     /** {@code text} as an id, or throws naming it {@code name}. */
-    private static long id(String text, String name) {
+    public static long parseId(String text, String name) {
         // A digit loop, not a regular expression: this runs for every /wait, thousands a second.
         long id = 0;
         for (int i = 0; i < text.length(); i++) {

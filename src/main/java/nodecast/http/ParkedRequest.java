@@ -19,7 +19,9 @@ import org.xnio.XnioIoThread;
  * <pre>
  *   parked --deliver()/fail()--&gt; finished: response sent (on the IO thread)
  *   parked --timer-------------&gt; finished: "[]" sent
- *   parked --socket EOF--------&gt; finished: connection closed, nothing sent
+ *   parked --connection reset--&gt; finished: connection closed, nothing sent
+ *   parked --socket EOF--------&gt; parked: the client may have half-closed and still read; one gone
+ *                                for good finds its answer's write fail
  * </pre>
  *
  * Whoever wins the compare-and-set on {@code finished} answers; the others find nothing to do.
@@ -59,7 +61,17 @@ final class ParkedRequest implements Waiter {
 
     private void start(WaitTimer timer, Duration timeout) {
         cancelTimer = timer.schedule(ioThread, timeout, this::timedOut);
-        disconnectWatch = DisconnectWatch.start(exchange, this::disconnected);
+        disconnectWatch = DisconnectWatch.forWait(exchange, new DisconnectWatch.Client() {
+            @Override
+            public void gone() {
+                disconnected();
+            }
+
+            @Override
+            public void closedItsSide() {
+                // Still parked: its answer comes as any other's.
+            }
+        });
         broadcaster.await(query.start(), this);
     }
 

@@ -31,6 +31,16 @@ public final class Metrics {
             .description("Logs replaced by this instance because their id sequence went back").register(registry);
     private final Counter logGone = Counter.builder("nodecast.log.gone")
             .description("Viewers answered 409: the log their ids belong to is gone").register(registry);
+    private final StreamQueues streamQueues = new StreamQueues();
+
+    {
+        Gauge.builder("nodecast.stream.queued.bytes", streamQueues, StreamQueues::bytes)
+                .description("Bytes the streams' queues hold for their clients now, each frame's own cost on the heap included").register(registry);
+        Gauge.builder("nodecast.stream.queued.frames", streamQueues, StreamQueues::frames)
+                .description("Frames the streams' queues hold for their clients now").register(registry);
+        Gauge.builder("nodecast.stream.queue.most.bytes", streamQueues, StreamQueues::mostHeldByOne)
+                .description("The most one stream's queue has held at once since start, counted as nodecast.stream.queued.bytes").register(registry);
+    }
 
     /** Counts every answer of 400 or more by status: the reason a request was refused. */
     public final ExchangeCompletionListener refusals = (exchange, next) -> {
@@ -39,6 +49,11 @@ public final class Metrics {
         }
         next.proceed();
     };
+
+    /** What every stream's queue reports its changes to. */
+    public StreamQueues streamQueues() {
+        return streamQueues;
+    }
 
     public void watchChannels(IntSupplier channels) {
         Gauge.builder("nodecast.channels", channels::getAsInt).description("Channels held in this instance's memory now").register(registry);
@@ -80,6 +95,11 @@ public final class Metrics {
     /** {@code reason}: slow (its queue was full), client (the client left or could not be written to) or shutdown. */
     public void streamDisconnected(String reason) {
         registry.counter("nodecast.stream.disconnects", "reason", reason).increment();
+    }
+
+    /** {@code transport}: poll, sse or ws. A viewer turned away at --max-waiters, told to come back later. */
+    public void turnedAway(String transport) {
+        registry.counter("nodecast.viewers.turned.away", "transport", transport).increment();
     }
 
     public void timedOut() {

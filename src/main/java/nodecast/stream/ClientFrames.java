@@ -8,15 +8,17 @@ import org.xnio.channels.StreamSourceChannel;
 /**
  * Reads what a WebSocket client sends (RFC 6455), as its connection's read listener, never
  * blocking: a frame may come in any number of reads, so the parser keeps its place between them.
- * nodecast needs nothing from a client but its pongs: data frames are counted and skipped, a ping
- * is answered, a close is answered, and a frame that breaks the protocol ends the reading.
+ * nodecast needs nothing from a client but its pongs: data frames are counted and skipped (a text
+ * message checked for UTF-8 on the way), a ping is answered, a close is answered, and a frame
+ * that breaks the protocol ends the reading.
  *
  * <pre>
  *   HEADER --its 6 to 14 bytes read--&gt; PAYLOAD --read: the frame told to the peer--&gt; HEADER
  *     |                                    |
  *     |                                    +--it was a close--&gt; DONE
  *     +--unmasked, RSV bits, unknown opcode, control frame fragmented or over 125 bytes,
- *        continuation out of place, bad close code (1002); a data message over 4 KB (1009)--&gt; DONE
+ *        continuation out of place, a close of 1 byte or a code no peer sends (1002); a data
+ *        message over 4 KB (1009); a text message or close reason that is not UTF-8 (1007)--&gt; DONE
  *   any state --EOF or read error--&gt; gone (told once)
  * </pre>
  *
@@ -70,6 +72,8 @@ final class ClientFrames implements ChannelListener<StreamSourceChannel> {
     private byte[] controlPayload;
     /** Bytes of the data message under way (its fragments so far); -1 when none is. */
     private long messageBytes = -1;
+    /** The UTF-8 check of the text message under way, across its fragments; null when none is (or it is binary). */
+    private Utf8Check text;
     private boolean done;
     private boolean gone;
 
@@ -165,6 +169,9 @@ final class ClientFrames implements ChannelListener<StreamSourceChannel> {
                 broke(1009, "a message may hold at most " + MAX_MESSAGE + " bytes");
                 return;
             }
+            if (opcode != CONTINUATION) {
+                text = opcode == WebSocketFrames.TEXT ? new Utf8Check() : null;
+            }
             controlPayload = null;
         } else {
             controlPayload = new byte[(int) length];
@@ -186,13 +193,20 @@ final class ClientFrames implements ChannelListener<StreamSourceChannel> {
 
     private void readPayload(ByteBuffer bytes) {
         int count = (int) Math.min(payloadLeft, bytes.remaining());
-        if (controlPayload == null) {
-            bytes.position(bytes.position() + count);
-        } else {
-            int maskAt = headerSize - 4;
+        int maskAt = headerSize - 4;
+        if (controlPayload != null) {
             for (int i = 0; i < count; i++, payloadRead++) {
                 controlPayload[payloadRead] = (byte) (bytes.get() ^ header[maskAt + payloadRead % 4]);
             }
+        } else if (text != null) {
+            for (int i = 0; i < count; i++, payloadRead++) {
+                if (!text.accepts((byte) (bytes.get() ^ header[maskAt + payloadRead % 4]))) {
+                    broke(1007, "a text message must be UTF-8");
+                    return;
+                }
+            }
+        } else {
+            bytes.position(bytes.position() + count);
         }
         payloadLeft -= count;
         if (payloadLeft == 0) {
@@ -213,15 +227,34 @@ final class ClientFrames implements ChannelListener<StreamSourceChannel> {
             closing(controlPayload);
         } else if (opcode != WebSocketFrames.PONG && fin) {
             messageBytes = -1;
+            if (text != null && !text.atCharacterEnd()) {
+                broke(1007, "a text message must be UTF-8: this one ends inside a character");
+            }
+            text = null;
         }
         controlPayload = null;
     }
 
-    /** The client's close: its code (1005 if it gave none), if a peer may send that one. */
+    /** The client's close: its code (1005, "none", if it gave none), if a peer may send that one, and a reason in UTF-8. */
     private void closing(byte[] payload) {
-        int code = payload.length == 0 ? 1005 : payload.length == 1 ? -1 : (payload[0] & 0xFF) << 8 | payload[1] & 0xFF;
-        if (code != 1005 && !sendable(code)) {
+        if (payload.length == 1) {
+            broke(1002, "a close frame holds nothing, or a 2-byte code and a reason: this one holds 1 byte");
+            return;
+        }
+        int code = payload.length == 0 ? 1005 : (payload[0] & 0xFF) << 8 | payload[1] & 0xFF;
+        if (payload.length > 0 && !sendable(code)) {
             broke(1002, "not a close code a peer may send: " + code);
+            return;
+        }
+        Utf8Check reason = new Utf8Check();
+        for (int i = 2; i < payload.length; i++) {
+            if (!reason.accepts(payload[i])) {
+                broke(1007, "a close reason must be UTF-8");
+                return;
+            }
+        }
+        if (!reason.atCharacterEnd()) {
+            broke(1007, "a close reason must be UTF-8: this one ends inside a character");
             return;
         }
         done = true;

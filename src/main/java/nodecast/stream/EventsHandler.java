@@ -8,6 +8,7 @@ import nodecast.fanout.Channels;
 import nodecast.http.Channel;
 import nodecast.http.MessageQuery;
 import nodecast.http.ViewerLimit;
+import nodecast.http.ViewerTransport;
 import nodecast.metrics.Metrics;
 
 /**
@@ -32,8 +33,14 @@ public final class EventsHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         Broadcaster broadcaster = Channel.broadcasterOrRefuse(exchange, channels);
-        MessageQuery query = broadcaster == null ? null : MessageQuery.forStreamOrRefuse(exchange);
-        if (query != null && !limit.refuses(exchange)) {
+        MessageQuery query = broadcaster == null ? null : StreamQuery.readOrRefuse(exchange);
+        if (query == null) {
+            return;
+        }
+        ViewerLimit.Busy busy = limit.admit(ViewerTransport.SSE);
+        if (busy != null) {
+            EventStream.busy(exchange, busy.retrySeconds());
+        } else {
             EventStream.open(exchange, broadcaster, query, metrics, keepalive, maxQueuedBytes);
         }
     }

@@ -22,8 +22,13 @@ final class WebSocketFrames implements StreamFrames {
     /** The final-fragment bit of a frame's first byte. */
     static final int FIN = 0x80;
 
-    private static final Encoding MESSAGE = message -> text(Json.write(message));
-    private static final ByteBuffer EMPTY_PING = frame(PING, new byte[0]);
+    /** A client of a socket resumes with {@code ?id=} and {@code &log=}: a message needs no more than its JSON. */
+    private static final Encoding MESSAGE = (log, message) -> text(Json.write(message));
+    /**
+     * A text frame a page's script sees (it never sees pings) and an empty ping, which the client
+     * must answer, in one buffer: one write for both.
+     */
+    private static final ByteBuffer KEEPALIVE = concat(text(Json.write(new Keepalive("keepalive"))), frame(PING, new byte[0]));
 
     private WebSocketFrames() {
     }
@@ -34,17 +39,17 @@ final class WebSocketFrames implements StreamFrames {
     }
 
     @Override
-    public ByteBuffer hello(String log, long next) {
-        return text(Json.write(new Hello("hello", log, next)));
+    public ByteBuffer hello(String log, long next, Number keepaliveSeconds) {
+        return text(Json.write(new Hello("hello", log, next, keepaliveSeconds)));
     }
 
     @Override
-    public ByteBuffer gap(long from, long next) {
+    public ByteBuffer gap(String log, long from, long next) {
         return text(Json.write(new Gap("gap", from, next)));
     }
 
     @Override
-    public ByteBuffer clear(long next) {
+    public ByteBuffer clear(String log, long next, long resumeAt) {
         return text(Json.write(new Clear("clear", next)));
     }
 
@@ -53,9 +58,14 @@ final class WebSocketFrames implements StreamFrames {
         return text(Json.write(new Reset("reset", log)));
     }
 
-    /** The keepalive: an empty ping, which a client must answer with a pong. */
-    static ByteBuffer ping() {
-        return EMPTY_PING.duplicate();
+    @Override
+    public ByteBuffer keepalive() {
+        return KEEPALIVE.duplicate();
+    }
+
+    /** What a socket turned away at capacity is told before its close: when to come back, in seconds. */
+    static ByteBuffer busy(int retrySeconds) {
+        return text(Json.write(new Busy("busy", retrySeconds)));
     }
 
     /** The answer to a client's ping: a pong with the ping's payload. */
@@ -89,7 +99,14 @@ final class WebSocketFrames implements StreamFrames {
         return frame.put(payload).flip().asReadOnlyBuffer();
     }
 
-    private record Hello(String event, String log, long next) {
+    private static ByteBuffer concat(ByteBuffer first, ByteBuffer second) {
+        return ByteBuffer.allocate(first.remaining() + second.remaining()).put(first).put(second).flip().asReadOnlyBuffer();
+    }
+
+    private record Keepalive(String event) {
+    }
+
+    private record Hello(String event, String log, long next, Number keepalive) {
     }
 
     private record Gap(String event, long from, long next) {
@@ -99,5 +116,8 @@ final class WebSocketFrames implements StreamFrames {
     }
 
     private record Reset(String event, String log) {
+    }
+
+    private record Busy(String event, int retry) {
     }
 }

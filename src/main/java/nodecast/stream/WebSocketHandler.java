@@ -6,7 +6,6 @@ import io.undertow.util.Headers;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import nodecast.fanout.Broadcaster;
 import nodecast.fanout.Channels;
@@ -14,15 +13,16 @@ import nodecast.http.Channel;
 import nodecast.http.MessageQuery;
 import nodecast.http.Replies;
 import nodecast.http.ViewerLimit;
+import nodecast.http.ViewerTransport;
 import nodecast.metrics.Metrics;
 
 /**
  * {@code GET /ws}: the channel over a WebSocket (RFC 6455, spoken by nodecast itself), from
  * {@code ?id=N} or {@code ?last=K} on; see {@link WebSocketStream}. Everything that can be refused
  * is refused before the upgrade, with a status and a reason: a page of another site (403:
- * browsers send any site's cookies with a WebSocket), a bad channel or start (400), too many
- * viewers (503), a request that is no upgrade at all (426), and then what {@link
- * WebSocketHandshake} checks.
+ * browsers send any site's cookies with a WebSocket), a bad channel or start (400), a request
+ * that is no upgrade at all (426), and then what {@link WebSocketHandshake} checks. At capacity
+ * the upgrade goes through, so a page can read why it is turned away ({@link BusySocket}).
  */
 public final class WebSocketHandler implements HttpHandler {
     private final Channels channels;
@@ -52,23 +52,23 @@ public final class WebSocketHandler implements HttpHandler {
             return;
         }
         Broadcaster broadcaster = Channel.broadcasterOrRefuse(exchange, channels);
-        MessageQuery query = broadcaster == null ? null : MessageQuery.forStreamOrRefuse(exchange);
-        if (query == null || limit.refuses(exchange)) {
+        MessageQuery query = broadcaster == null ? null : StreamQuery.readOrRefuse(exchange);
+        if (query == null) {
             return;
         }
-        if (!asksForWebSocket(exchange)) {
+        if (!WebSocketHandshake.hasToken(exchange.getRequestHeaders().get(Headers.UPGRADE), "websocket")) {
             // Also what comes through a proxy that drops hop-by-hop headers: the Sec-WebSocket headers without Upgrade.
             exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
             Replies.error(exchange, 426, "this endpoint speaks WebSocket only: send Connection: Upgrade and Upgrade: websocket");
             return;
         }
-        WebSocketHandshake.answer(exchange, (connection, upgraded) ->
-                WebSocketStream.open(connection, broadcaster, query, metrics, keepalive, maxQueuedBytes));
-    }
-
-    private static boolean asksForWebSocket(HttpServerExchange exchange) {
-        String upgrade = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
-        return upgrade != null && Arrays.stream(upgrade.split(",")).anyMatch(token -> token.trim().equalsIgnoreCase("websocket"));
+        if (WebSocketHandshake.refuses(exchange)) {
+            return;
+        }
+        ViewerLimit.Busy busy = limit.admit(ViewerTransport.WEB_SOCKET);
+        WebSocketHandshake.upgrade(exchange, busy != null
+                ? (connection, upgraded) -> BusySocket.open(connection, busy.retrySeconds(), metrics)
+                : (connection, upgraded) -> WebSocketStream.open(connection, broadcaster, query, metrics, keepalive, maxQueuedBytes));
     }
 
     /**

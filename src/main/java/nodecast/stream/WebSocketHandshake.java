@@ -3,10 +3,12 @@ package nodecast.stream;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.HttpUpgradeListener;
 import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import nodecast.http.Replies;
 
@@ -25,25 +27,51 @@ final class WebSocketHandshake {
     private WebSocketHandshake() {
     }
 
-    /** Switches {@code exchange} to a WebSocket handed to {@code connected}, or refuses it with a status and a reason. */
-    static void answer(HttpServerExchange exchange, HttpUpgradeListener connected) {
+    /**
+     * True after refusing {@code exchange} with a status and a reason: it is no opening handshake
+     * this server takes. Besides a version other than 13 (426) and a malformed key (400), what RFC
+     * 6455 (4.1, 4.2.1) asks of every handshake is refused with 400: HTTP/1.1 at least, a
+     * {@code Connection} header that names {@code Upgrade}, and each {@code Sec-WebSocket-} header
+     * at most once.
+     */
+    static boolean refuses(HttpServerExchange exchange) {
         HeaderMap request = exchange.getRequestHeaders();
+        String malformed = !exchange.isHttp11() ? "a WebSocket handshake must be HTTP/1.1"
+                : !hasToken(request.get(Headers.CONNECTION), "upgrade") ? "a WebSocket handshake must send Connection: Upgrade"
+                : request.count(Headers.SEC_WEB_SOCKET_KEY) > 1 ? "Sec-WebSocket-Key is given more than once"
+                : request.count(Headers.SEC_WEB_SOCKET_VERSION) > 1 ? "Sec-WebSocket-Version is given more than once"
+                : null;
+        if (malformed != null) {
+            Replies.error(exchange, 400, malformed);
+            return true;
+        }
         if (!VERSION.equals(request.getFirst(Headers.SEC_WEB_SOCKET_VERSION))) {
             exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, VERSION);
             Replies.error(exchange, 426, "this server speaks WebSocket version 13 only: send Sec-WebSocket-Version: 13");
-            return;
+            return true;
         }
-        String key = request.getFirst(Headers.SEC_WEB_SOCKET_KEY);
-        if (!isKey(key)) {
+        if (!isKey(request.getFirst(Headers.SEC_WEB_SOCKET_KEY))) {
             Replies.error(exchange, 400, "Sec-WebSocket-Key must be 16 bytes in base64");
-            return;
+            return true;
         }
+        return false;
+    }
+
+    /** Switches {@code exchange}, a handshake {@link #refuses} took, to a WebSocket handed to {@code connected}. */
+    static void upgrade(HttpServerExchange exchange, HttpUpgradeListener connected) {
         exchange.getResponseHeaders()
                 .put(Headers.UPGRADE, "websocket")
-                .put(Headers.SEC_WEB_SOCKET_ACCEPT, accept(key));
+                .put(Headers.SEC_WEB_SOCKET_ACCEPT, accept(exchange.getRequestHeaders().getFirst(Headers.SEC_WEB_SOCKET_KEY)));
         // Sets 101 and Connection: Upgrade; the connection goes to the listener, on its IO thread, once the answer is written.
         exchange.upgradeChannel(connected);
         exchange.endExchange();
+    }
+
+    /** Whether a header's comma-separated tokens (over any number of lines) include {@code token}, in any case. */
+    static boolean hasToken(HeaderValues header, String token) {
+        return header != null && header.stream()
+                .flatMap(line -> Arrays.stream(line.split(",")))
+                .anyMatch(each -> each.trim().equalsIgnoreCase(token));
     }
 
     private static boolean isKey(String key) {

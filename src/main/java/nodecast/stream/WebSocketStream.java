@@ -2,7 +2,6 @@ package nodecast.stream;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import nodecast.fanout.Broadcaster;
 import nodecast.http.MessageQuery;
 import nodecast.metrics.Metrics;
@@ -10,36 +9,34 @@ import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
-import org.xnio.XnioExecutor;
 
 /**
  * One WebSocket stream ({@link ChannelStream} says what it sends) on a connection nodecast speaks
  * RFC 6455 on itself: its {@link WebSocketFrames} written through a bounded {@link Outbound}, as
- * Server-Sent Events are, the client's frames read by {@link ClientFrames}, a ping every
- * keepalive period, and the socket let go when the client has been heard from in none of the
- * last two. Ending the stream closes the socket with a code that says why ({@link
- * ClosingHandshake}): 1008 for a client too slow to keep up, 1001 on shutdown, the client's own
- * code when it closed, 1002 or 1009 when it broke the protocol or sent too much; a client that
- * is simply gone has its connection closed.
+ * Server-Sent Events are, the client's frames read by {@link ClientFrames}, a keepalive frame
+ * and a ping every quiet keepalive period, and the socket let go when the client answered neither of the last two (a
+ * client that takes the bytes queued for it is there, pinged or not). Ending the stream closes
+ * the socket with a code that says why ({@link ClosingHandshake}, {@link StreamEnd}): 1008 for a
+ * client too slow to keep up or that answered no ping, 1001 on shutdown, the client's own code
+ * when it closed, 1002 or 1009 when it broke the protocol or sent too much; a client whose
+ * connection is gone has it closed.
  */
 final class WebSocketStream extends ChannelStream implements ClientFrames.Peer {
     private final StreamConnection connection;
     private final Outbound outbound;
     private final ClosingHandshake closing;
-    private final long keepaliveNanos;
     // Touched on the IO thread only.
-    private long lastHeard = System.nanoTime();
-    private XnioExecutor.Key keepalive;
+    /** Pings sent since the client was last heard from, or since its connection last took bytes besides the pings. */
+    private int unansweredPings;
     /** The close frame that answers the client's (its close, or the rule it broke); null while it has sent none. */
     private ByteBuffer answer;
 
     private WebSocketStream(StreamConnection connection, Broadcaster broadcaster, MessageQuery query, Metrics metrics,
             Duration keepaliveEvery, long maxQueuedBytes) {
-        super(connection.getIoThread(), broadcaster, query, WebSocketFrames.WEB_SOCKET, metrics, maxQueuedBytes);
+        super(connection.getIoThread(), broadcaster, query, WebSocketFrames.WEB_SOCKET, metrics, maxQueuedBytes, keepaliveEvery);
         this.connection = connection;
-        this.outbound = new Outbound(connection.getSinkChannel(), maxQueuedBytes);
+        this.outbound = new Outbound(connection.getSinkChannel(), maxQueuedBytes, metrics.streamQueues());
         this.closing = new ClosingHandshake(connection, outbound);
-        this.keepaliveNanos = keepaliveEvery.toNanos();
     }
 
     /** Streams {@code broadcaster}'s channel on a connection just upgraded; called on its IO thread. */
@@ -50,68 +47,71 @@ final class WebSocketStream extends ChannelStream implements ClientFrames.Peer {
         ChannelListener<? super StreamConnection> undertows = connection.getCloseListener();
         connection.setCloseListener(closed -> {
             ChannelListeners.invokeChannelListener(closed, undertows);
-            stream.onIoThread(stream::connectionClosed);
+            stream.onIoThread(stream::closed);
         });
         connection.getSinkChannel().getWriteSetter().set(ready -> stream.writable());
         ClientFrames reader = new ClientFrames(stream);
         connection.getSourceChannel().getReadSetter().set(reader);
         connection.getSourceChannel().resumeReads();
-        stream.keepalive = stream.ioThread.executeAtInterval(stream::ping, keepaliveEvery.toMillis(), TimeUnit.MILLISECONDS);
         stream.begin(stream.outbound);
     }
 
-    /** Pings the client, or gives up on it if it was heard from in neither of the last two periods. */
-    private void ping() {
-        if (System.nanoTime() - lastHeard > 2 * keepaliveNanos) {
-            end("client");
+    /** Pings the client (with a keepalive frame its page sees), or gives up on it if it answered neither of the last two pings. */
+    @Override
+    protected void keepalive() {
+        if (unansweredPings >= 2) {
+            end(StreamEnd.UNANSWERED);
         } else {
-            send(WebSocketFrames.ping());
+            unansweredPings++;
+            super.keepalive();
         }
     }
 
     @Override
+    protected void reading() {
+        unansweredPings = 0;
+    }
+
+    @Override
     public void heard() {
-        lastHeard = System.nanoTime();
+        unansweredPings = 0;
     }
 
     @Override
     public void pinged(byte[] payload) {
-        // Within the bound, as every frame: a client that pings and never reads is a slow one.
-        send(WebSocketFrames.pong(payload));
+        if (!ended()) {
+            outbound.answerPing(WebSocketFrames.pong(payload));
+            writable();
+        }
     }
 
     @Override
     public void closing(int code) {
         answer = WebSocketFrames.close(code == 1005 ? 1000 : code, "");
-        end("client");
+        end(StreamEnd.CLIENT);
     }
 
     @Override
     public void broke(int code, String reason) {
         answer = WebSocketFrames.close(code, reason);
-        end("client");
+        end(StreamEnd.CLIENT);
     }
 
     @Override
     public void gone() {
         // Whether the stream was running or saying goodbye, nothing more can reach the client.
-        end("client");
+        end(StreamEnd.CLIENT);
         IoUtils.safeClose(connection);
     }
 
-    private void connectionClosed() {
-        end("client");
+    private void closed() {
+        connectionClosed();
         closing.closed();
     }
 
     @Override
-    protected void close(String reason) {
-        keepalive.remove();
-        ByteBuffer closeFrame = switch (reason) {
-            case "slow" -> WebSocketFrames.close(1008, "reading too slowly; reconnect with your last id");
-            case "shutdown" -> WebSocketFrames.close(1001, "server shutting down; reconnect");
-            default -> answer;
-        };
+    protected void close(StreamEnd reason) {
+        ByteBuffer closeFrame = reason.closeCode == 0 ? answer : WebSocketFrames.close(reason.closeCode, reason.closeReason);
         if (closeFrame == null) {
             IoUtils.safeClose(connection);
         } else {
