@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The network between a browser and nodecast, failing on cue as real ones do: a TCP proxy that
  * can answer {@code 502} to the requests for some paths (a server down behind a balancer that
- * still serves the page, or a proxy that refuses WebSocket upgrades), and stall every open
+ * still serves the page, or a proxy that refuses WebSocket upgrades), and stall a stream's
  * connection, carrying no byte either way while keeping it open (a half-open connection: a
  * laptop that slept, a NAT that forgot it). It reads each request's head from the browser
  * to know its path, so it carries GET requests (the page's) and, once upgraded, anything.
@@ -72,9 +72,12 @@ final class FaultyPath implements AutoCloseable {
         refusedPaths = List.of();
     }
 
-    /** Every connection open now carries nothing more, either way, and stays open; later ones are carried. */
-    void stall() {
-        links.forEach(Link::stall);
+    /**
+     * Every connection open now whose latest request's path starts with one of {@code paths} (a
+     * stream's) carries nothing more, either way, and stays open; other and later ones are carried.
+     */
+    void stall(String... paths) {
+        links.stream().filter(link -> Arrays.stream(paths).anyMatch(link.path::startsWith)).forEach(Link::stall);
     }
 
     /** Closes every connection open now, as a proxy that restarts does. */
@@ -111,6 +114,8 @@ final class FaultyPath implements AutoCloseable {
         private final Socket server;
         private final CountDownLatch stalled = new CountDownLatch(1);
         private final CountDownLatch closed = new CountDownLatch(1);
+        /** The path of the latest request carried. */
+        private volatile String path = "";
 
         Link(Socket browser, Socket server) {
             this.browser = browser;
@@ -138,7 +143,7 @@ final class FaultyPath implements AutoCloseable {
                     if (head == null) {
                         break;
                     }
-                    String path = head.split(" ", 3)[1];
+                    path = head.split(" ", 3)[1];
                     String refused = refusedPaths.stream().filter(path::startsWith).findFirst().orElse(null);
                     if (refused != null) {
                         refusals.computeIfAbsent(refused, p -> new AtomicInteger()).incrementAndGet();

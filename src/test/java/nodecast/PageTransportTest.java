@@ -110,7 +110,7 @@ class PageTransportTest {
                 server.publish("before");
                 wait.until(d -> Chromium.texts(browser).equals(List.of("before")));
 
-                path.stall();
+                path.stall("/ws", "/events");
                 server.publish("while the connection hung");
 
                 wait.until(d -> Chromium.texts(browser).equals(List.of("while the connection hung", "before")));
