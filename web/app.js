@@ -1,7 +1,7 @@
 // The nodecast viewer: follows one channel over WebSocket, Server-Sent Events or long-polling (the
-// first of them that connects, or the one ?transport= names) and shows each message, newest first,
-// as text, saying in the list when it missed messages, when the channel was cleared and when its
-// log was replaced.
+// best of them that the path to the server carries, or the one ?transport= names) and shows each
+// message, newest first, as text, saying in the list when it missed messages, when the channel was
+// cleared and when its log was replaced.
 (function ($) {
   'use strict';
 
@@ -9,6 +9,10 @@
   var KEPT = 300;       // messages kept in the list; older ones leave it
   var HELLO_TIMEOUT_MS = 10000;   // a stream that says nothing for this long is buffered or blocked
   var REQUEST_TIMEOUT_MS = 75000; // longer than the longest wait the server may hold (60 s)
+  var SILENT_PERIODS = 2;         // a stream silent for two keepalive periods after hello is dead
+  var PREFERRED_AGAIN_MS = 60000;  // after falling back to long-polling, when the preferred transport is tried
+  var MAX_PREFERRED_AGAIN_MS = 30 * 60000; // again: doubling each time it still cannot pass, up to this
+  var TRY_AGAIN_LATER = 1013;      // the WebSocket close code of a server that is full
   var TRANSPORTS = ['ws', 'sse', 'poll'];
   var NAMES = { ws: 'WebSocket', sse: 'Server-Sent Events', poll: 'long-polling' };
 
@@ -78,18 +82,20 @@
   }
 
   // How long to wait before connecting again after a failure: doubling, with jitter, so a restarted
-  // server is not hit by every viewer at once; never sooner than the server asked (Retry-After).
-  function backOff(retryAfterSeconds) {
+  // server is not hit by every viewer at once; never sooner than the server asked (Retry-After, busy).
+  function backOff(retryAfterSeconds, busy) {
     failures += 1;
     var delay = Math.min(30000, 500 * Math.pow(2, failures - 1));
     delay = Math.round(delay * (0.5 + Math.random() / 2));
     delay = Math.max(delay, (retryAfterSeconds || 0) * 1000);
-    status('Connection lost; reconnecting in ' + Math.ceil(delay / 1000) + ' s…', 'reconnecting');
+    status((busy ? 'Too many viewers right now; trying again in ' : 'Connection lost; reconnecting in ')
+      + Math.ceil(delay / 1000) + ' s…', 'reconnecting');
     return delay;
   }
 
-  // Each transport connects, feeds show() and events, and calls ended(worked, retryAfterSeconds) once
-  // when the connection is over: worked says whether the server ever answered on it.
+  // Each transport connects, feeds show() and events, and calls ended(outcome) once when the
+  // connection is over: {worked: true} if the server spoke on it (a stream's hello, a poll's answer),
+  // {busy: seconds} if the server is full and asked to be tried again then, {} if it came to nothing.
   var connect = {
     ws: function (ended) {
       var url = new URL('ws?' + $.param(startQuery()), window.location.href);
@@ -100,17 +106,22 @@
           var data = JSON.parse(frame.data);
           received(data.event || 'message', data);
         };
-        socket.onclose = closed;
+        socket.onclose = function (close) {
+          if (close.code === TRY_AGAIN_LATER) {
+            received('busy', {}); // the server is full, even if its busy frame was lost
+          }
+          closed();
+        };
         return function () { socket.onclose = null; socket.close(); };
       }, ended);
     },
     sse: function (ended) {
       return stream(function (received, closed) {
-        // A fresh EventSource each time, not its own reconnection: that would start again from the
-        // first URL's ?last=, and could not fall back to another transport.
+        // A fresh EventSource each time, not its own reconnection: the page chooses the transport
+        // of every connection, and starts each from the last message it showed.
         var source = new EventSource('events?' + $.param(startQuery()));
         source.onmessage = function (event) { received('message', JSON.parse(event.data)); };
-        $.each(['hello', 'gap', 'clear', 'reset'], function (i, name) {
+        $.each(['hello', 'gap', 'clear', 'reset', 'keepalive', 'busy'], function (i, name) {
           source.addEventListener(name, function (event) { received(name, JSON.parse(event.data)); });
         });
         source.onerror = closed;
@@ -131,37 +142,51 @@
           if (nextId === null) {
             nextId = 0; // nothing kept yet: ids from the oldest kept on are all new to us
           }
-          ended(true);
+          ended({ worked: true });
         }, function (xhr) {
           if (xhr.status === 409 && xhr.responseJSON && xhr.responseJSON.log) {
             events.reset({ log: xhr.responseJSON.log });
-            ended(true);
+            ended({ worked: true });
+          } else if (xhr.status === 503) {
+            ended({ busy: Number(xhr.getResponseHeader('Retry-After')) || 0 });
           } else {
-            ended(false, Number(xhr.getResponseHeader('Retry-After')));
+            ended({});
           }
         });
       return function () { };
     }
   };
 
-  // The common life of a stream: live once the server says hello, over when it closes or stays silent.
+  // The common life of a stream: live once the server says hello, over when it closes, says it is
+  // full, or stays silent: before hello for HELLO_TIMEOUT_MS (a network that holds back a stream), after
+  // it for two of the keepalive periods hello announced (a connection that died without closing).
   function stream(open, ended) {
     var hello = false;
+    var busy;
     var over = false;
     var close;
-    var silent = window.setTimeout(function () { finish(); }, HELLO_TIMEOUT_MS);
+    var silence = window.setTimeout(finish, HELLO_TIMEOUT_MS);
+    var silentFor = null;
     function finish() {
       if (!over) {
         over = true;
-        window.clearTimeout(silent);
+        window.clearTimeout(silence);
         close();
-        ended(hello);
+        ended(busy !== undefined ? { busy: busy } : { worked: hello });
       }
     }
     close = open(function (name, data) {
+      if (over) {
+        return;
+      }
+      if (name === 'busy') {
+        busy = data.retry || 0;
+        finish();
+        return;
+      }
       if (name === 'hello') {
         hello = true;
-        window.clearTimeout(silent);
+        silentFor = data.keepalive ? SILENT_PERIODS * data.keepalive * 1000 : null;
         events.hello(data);
         status('Live · ' + NAMES[current], 'live');
       } else if (name === 'message') {
@@ -169,31 +194,76 @@
       } else if (events[name]) {
         events[name](data);
       }
+      if (hello) {
+        window.clearTimeout(silence); // the server spoke: the connection is alive
+        if (silentFor !== null) {
+          silence = window.setTimeout(finish, silentFor);
+        }
+      }
     }, finish);
     return close;
   }
 
+  var preferred;        // the best transport this browser has, or the one the URL names
+  var forced = false;   // whether the URL names it: then it is the only one tried
   var current;          // the transport in use
-  var forced;           // the transport the URL names, if any
-  var everWorked = false; // whether the current transport ever connected: then a failure is the server's, not the path's
+  var preferredAgainMs = PREFERRED_AGAIN_MS; // after a fall back, how long long-polling goes on before the preferred is tried again
+  var preferredAgainAt = 0;
+
+  // Whether the server answers a plain request: tells a transport the path cannot carry (a proxy that
+  // refuses the upgrade, a network that buffers streams) from a server that is down or restarting.
+  function serverAnswers(then) {
+    $.ajax({ url: 'since', data: { last: 0 }, dataType: 'json', timeout: HELLO_TIMEOUT_MS })
+      .then(function () { then(true); }, function () { then(false); });
+  }
+
+  // What the next connection is, after one ended: the same transport, the next one down when this
+  // one cannot pass while the server answers, or the preferred one again. Never a worse transport
+  // because the server was full, restarting or slow: only because the path refused this one.
+  function after(outcome) {
+    if (outcome.busy !== undefined) {
+      current = preferred; // the server is full: the path works, so come back on the best transport
+      window.setTimeout(run, backOff(outcome.busy, true));
+    } else if (outcome.worked) {
+      if (current === preferred) {
+        preferredAgainMs = PREFERRED_AGAIN_MS;
+      } else if (current !== 'poll' || Date.now() >= preferredAgainAt) {
+        current = preferred; // a later reconnect tries the best transport again
+      }
+      if (current === 'poll') {
+        status('Live · ' + NAMES[current], 'live');
+        window.setTimeout(run, 0);
+      } else {
+        window.setTimeout(run, backOff());
+      }
+    } else if (forced || TRANSPORTS.indexOf(current) === TRANSPORTS.length - 1) {
+      current = preferred;
+      window.setTimeout(run, backOff());
+    } else {
+      serverAnswers(function (answers) {
+        if (answers) {
+          fallBack();
+          window.setTimeout(run, 0);
+        } else {
+          current = preferred; // down or restarting: nothing to say about the transport
+          window.setTimeout(run, backOff());
+        }
+      });
+    }
+  }
+
+  function fallBack() {
+    if (current === preferred) {
+      preferredAgainAt = Date.now() + preferredAgainMs;
+      preferredAgainMs = Math.min(MAX_PREFERRED_AGAIN_MS, preferredAgainMs * 2);
+    }
+    current = TRANSPORTS[TRANSPORTS.indexOf(current) + 1];
+  }
 
   // One connection of the current transport. The next is started by a timer, so every round begins on an
   // empty call stack: the page can run for days without the stack growing.
   function run() {
-    connect[current](function (worked, retryAfterSeconds) {
-      everWorked = everWorked || worked;
-      var next = TRANSPORTS.indexOf(current) + 1;
-      if (!forced && !everWorked && next < TRANSPORTS.length) {
-        // It never connected (a proxy that refuses the upgrade, a network that buffers streams): try the next.
-        current = TRANSPORTS[next];
-        window.setTimeout(run, 0);
-        return;
-      }
-      if (current === 'poll' && worked) {
-        status('Live · ' + NAMES[current], 'live');
-      }
-      window.setTimeout(run, worked && current === 'poll' ? 0 : backOff(retryAfterSeconds));
-    });
+    connect[current](after);
   }
 
   // The channel this page shows: NAME from /c/NAME/, else "default".
@@ -206,11 +276,10 @@
     var channel = channelName();
     $('#channel').text(channel === 'default' ? '' : '· ' + channel);
     document.title = channel === 'default' ? 'nodecast' : channel + ' · nodecast';
-    forced = new URLSearchParams(window.location.search).get('transport');
-    current = TRANSPORTS.indexOf(forced) >= 0 ? forced : (window.WebSocket ? 'ws' : 'sse');
-    if (TRANSPORTS.indexOf(forced) < 0) {
-      forced = null;
-    }
+    var named = new URLSearchParams(window.location.search).get('transport');
+    forced = TRANSPORTS.indexOf(named) >= 0;
+    preferred = forced ? named : (window.WebSocket ? 'ws' : 'sse');
+    current = preferred;
     run();
   });
 }(jQuery));

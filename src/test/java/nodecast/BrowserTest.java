@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -25,14 +24,10 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/**
- * The broadcast page and the publisher form in a real headless Chromium ({@link Chromium}). Without
- * it the test is skipped, except under CI ({@code CI=true}), where that is a failure.
- */
+/** The broadcast page and the publisher form in a real headless {@link Chromium}. */
 class BrowserTest {
     /** Written on every run, into target/ so the work tree stays clean; docs/broadcast.png in the README is a copy of one. */
     private static final Path SCREENSHOT = Path.of("target", "broadcast.png");
-    private static final Duration WAIT = Duration.ofSeconds(5);
 
     /** Markup and entities a page that inserted messages as HTML would get wrong. */
     private static final String MARKUP = "Markup stays text: <b>bold?</b> & \"quotes\"";
@@ -44,11 +39,10 @@ class BrowserTest {
     @Test
     void a_message_published_through_the_form_appears_on_the_open_broadcast_page_as_text_without_console_errors(
             @TempDir Path profile) throws IOException {
-        requireChromium();
         try (TestServer server = TestServer.memory()) {
-            ChromeDriver browser = start(profile);
+            ChromeDriver browser = Chromium.start(profile);
             try {
-                WebDriverWait wait = new WebDriverWait(browser, WAIT);
+                WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
                 browser.get(server.uri("/").toString());
                 String viewer = browser.getWindowHandle();
                 wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "live"));
@@ -63,7 +57,7 @@ class BrowserTest {
                     publish(browser, wait, text, newestFirst.size());
                     newestFirst.add(0, text);
                     browser.switchTo().window(viewer);
-                    wait.until(d -> texts(browser).equals(newestFirst));
+                    wait.until(d -> Chromium.texts(browser).equals(newestFirst));
                     if (text.equals(MARKUP)) {
                         assertTrue(browser.findElements(By.cssSelector("#messages b")).isEmpty(), "the message was inserted as HTML");
                     }
@@ -105,20 +99,19 @@ class BrowserTest {
     @ValueSource(strings = {"ws", "sse", "poll"})
     void through_nginx_with_the_deployed_config_the_page_shows_live_messages_on_each_transport(String transport, @TempDir Path profile)
             throws Exception {
-        requireChromium();
         try (TestServer server = TestServer.memory();
              NginxProxy nginx = NginxProxy.start(List.of(server))) {
-            ChromeDriver browser = start(profile);
+            ChromeDriver browser = Chromium.start(profile);
             try {
                 browser.get(nginx.uri("/c/news/?transport=" + transport).toString());
-                WebDriverWait wait = new WebDriverWait(browser, WAIT);
+                WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
                 wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "live"));
                 assertEquals("Live · " + TRANSPORT_NAMES.get(transport), browser.findElement(By.id("status")).getText());
                 List<String> newestFirst = new ArrayList<>();
                 for (String text : BROADCAST) {
                     server.postJson("/c/news/submit-message", "text=" + java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8));
                     newestFirst.add(0, text);
-                    wait.until(d -> texts(browser).equals(newestFirst));
+                    wait.until(d -> Chromium.texts(browser).equals(newestFirst));
                 }
             } finally {
                 browser.quit();
@@ -128,20 +121,19 @@ class BrowserTest {
 
     @Test
     void on_a_stream_a_clear_empties_the_list_and_says_so(@TempDir Path profile) {
-        requireChromium();
         try (TestServer server = TestServer.memory()) {
-            ChromeDriver browser = start(profile);
+            ChromeDriver browser = Chromium.start(profile);
             try {
                 server.publish(BROADCAST.get(0));
                 browser.get(server.uri("/").toString());
-                WebDriverWait wait = new WebDriverWait(browser, WAIT);
-                wait.until(d -> texts(browser).equals(List.of(BROADCAST.get(0))));
+                WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
+                wait.until(d -> Chromium.texts(browser).equals(List.of(BROADCAST.get(0))));
                 assertEquals("Live · WebSocket", browser.findElement(By.id("status")).getText(), "WebSocket first");
                 assertEquals(200, server.postJson("/clear-messages", "").statusCode());
                 wait.until(d -> browser.findElements(By.cssSelector("#messages li")).stream().map(WebElement::getText).toList()
                         .equals(List.of("The messages were cleared.")));
                 server.publish(BROADCAST.get(1));
-                wait.until(d -> texts(browser).equals(List.of(BROADCAST.get(1))));
+                wait.until(d -> Chromium.texts(browser).equals(List.of(BROADCAST.get(1))));
             } finally {
                 browser.quit();
             }
@@ -150,29 +142,20 @@ class BrowserTest {
 
     @Test
     void behind_a_proxy_that_refuses_websocket_upgrades_the_page_falls_back_to_server_sent_events(@TempDir Path profile) throws Exception {
-        requireChromium();
         try (TestServer server = TestServer.memory();
              NginxProxy proxy = NginxProxy.refusingUpgrades(List.of(server))) {
-            ChromeDriver browser = start(profile);
+            ChromeDriver browser = Chromium.start(profile);
             try {
                 browser.get(proxy.uri("/").toString());
-                WebDriverWait wait = new WebDriverWait(browser, WAIT);
+                WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
                 wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "live"));
                 assertEquals("Live · Server-Sent Events", browser.findElement(By.id("status")).getText());
                 server.publish(BROADCAST.get(0));
-                wait.until(d -> texts(browser).equals(List.of(BROADCAST.get(0))));
+                wait.until(d -> Chromium.texts(browser).equals(List.of(BROADCAST.get(0))));
             } finally {
                 browser.quit();
             }
         }
-    }
-
-    private static void requireChromium() {
-        Chromium.require();
-    }
-
-    private static ChromeDriver start(Path profile) {
-        return Chromium.start(profile);
     }
 
     /** Publishes through the form in the current tab; {@code id}: the id the server should assign. */
@@ -182,10 +165,6 @@ class BrowserTest {
         field.sendKeys(text);
         browser.findElement(By.xpath("//form[@id='publish']//button[normalize-space()='Publish']")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.notice"), "Message was assigned ID " + id));
-    }
-
-    private static List<String> texts(ChromeDriver browser) {
-        return browser.findElements(By.cssSelector("#messages li .text")).stream().map(WebElement::getText).toList();
     }
 
     private static List<String> concat(String first, List<String> rest) {

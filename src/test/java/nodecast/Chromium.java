@@ -4,35 +4,34 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A real headless Chromium: Debian's {@code chromium} driven by its {@code chromedriver}, both
- * given by path so Selenium never looks for (or downloads) a browser or driver of its own.
+ * Debian's headless {@code chromium}, driven by its {@code chromedriver}, both given by path so
+ * Selenium never looks for (or downloads) a browser or driver of its own. Without them a test is
+ * skipped, except under CI ({@code CI=true}), where that is a failure.
  */
 final class Chromium {
     private static final Path BINARY = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    /** The page's own size, without the window's frame: the README's screenshot has it. */
-    private static final Dimension VIEWPORT = new Dimension(1000, 700);
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    static final Dimension VIEWPORT = new Dimension(1000, 700);
+    static final Duration WAIT = Duration.ofSeconds(5);
 
     private Chromium() {
     }
 
-    /** Skips the test without Chromium and its driver, except under CI, where that fails it. */
-    static void require() {
+    /** A fresh browser with its profile in {@code profile}, its console log kept, and a page area of {@link #VIEWPORT}. */
+    static ChromeDriver start(Path profile) {
         Tools.require(BINARY, "chromium");
         Tools.require(DRIVER, "chromium-driver");
-    }
-
-    /** A browser with a fresh profile in {@code profile}, its console kept for the test to read; the test quits it. */
-    static ChromeDriver start(Path profile) {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort()
@@ -58,5 +57,22 @@ final class Chromium {
         browser.manage().window().setSize(new Dimension(
                 VIEWPORT.width + ((Number) frame.get(0)).intValue(), VIEWPORT.height + ((Number) frame.get(1)).intValue()));
         return browser;
+    }
+
+    /** A wait on the broadcast page that, if it runs out, says what the page showed. */
+    static WebDriverWait waiting(ChromeDriver browser, Duration patience) {
+        WebDriverWait wait = new WebDriverWait(browser, patience);
+        wait.withMessage(() -> "the page says '" + status(browser) + "' and shows " + texts(browser));
+        return wait;
+    }
+
+    /** The texts of the messages the broadcast page shows, newest first. */
+    static List<String> texts(ChromeDriver browser) {
+        return browser.findElements(By.cssSelector("#messages li .text")).stream().map(WebElement::getText).toList();
+    }
+
+    /** What the broadcast page's status line says. */
+    static String status(ChromeDriver browser) {
+        return browser.findElement(By.id("status")).getText();
     }
 }

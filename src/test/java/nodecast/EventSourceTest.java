@@ -59,7 +59,6 @@ class EventSourceTest {
     /** An in-memory server stopped and started again on its port has a new log: the EventSource is told reset, and gets it from 0. */
     @Test
     void an_event_source_across_a_log_reset_is_told_reset_and_gets_the_new_log_from_0(@TempDir Path profile) throws Exception {
-        Chromium.require();
         int port = Ports.free();
         TestServer first = TestServer.start(TestServer.config(null, TestServer.WAIT_TIMEOUT, port), Clock.systemUTC());
         ChromeDriver browser = Chromium.start(profile);
@@ -86,7 +85,6 @@ class EventSourceTest {
     /** Two instances on one Redis behind nginx with deploy/nginx.conf: the one holding the stream stops while messages go on. */
     @Test
     void an_event_source_across_an_instance_that_stops_misses_nothing_and_repeats_nothing(@TempDir Path profile) throws Exception {
-        Chromium.require();
         TestServer a = servers.started(TestServer.start(servers.freshRedisUri()));
         TestServer b = servers.started(TestServer.start(servers.redisUri()));
         ChromeDriver browser = Chromium.start(profile);
@@ -114,7 +112,6 @@ class EventSourceTest {
     @Test
     void an_event_source_started_with_last_and_cut_before_its_first_message_gets_what_was_published_meanwhile(@TempDir Path profile)
             throws Exception {
-        Chromium.require();
         TestServer a = servers.started(TestServer.start(servers.freshRedisUri()));
         TestServer b = servers.started(TestServer.start(servers.redisUri()));
         a.publish("before it came");
@@ -137,7 +134,6 @@ class EventSourceTest {
     /** At capacity, a plain EventSource is told when to come back, and does, by itself, until there is room. */
     @Test
     void at_capacity_an_event_source_comes_back_by_itself_until_there_is_room(@TempDir Path profile) {
-        Chromium.require();
         TestServer s = servers.configured(Store.MEMORY, config -> config.maxWaiters(1));
         ChromeDriver browser = Chromium.start(profile);
         WebSocketClient holder = WebSocketClient.open(s, "/ws");
